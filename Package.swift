@@ -1,0 +1,90 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "node-agent",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "node-agent", targets: ["NodeAgent"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", exact: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // Shared vocabulary: no NIO, no gRPC.
+        .target(name: "AgentCore", swiftSettings: swiftSettings),
+        .target(
+            name: "CRIClient",
+            dependencies: [
+                "AgentCore",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Design.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "ProbeRunner", dependencies: ["AgentCore"], swiftSettings: swiftSettings),
+        .target(name: "StaticPods", dependencies: ["AgentCore"], swiftSettings: swiftSettings),
+        .target(name: "ServiceProxy", dependencies: ["AgentCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "PodSandbox",
+            dependencies: ["AgentCore", "CRIClient", "ProbeRunner"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "NodeAgent",
+            dependencies: [
+                "AgentCore", "CRIClient", "PodSandbox", "ProbeRunner", "ServiceProxy", "StaticPods",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test-only helpers: fakes and the in-process CRI server.
+        .target(
+            name: "AgentTestKit",
+            dependencies: [
+                "AgentCore", "CRIClient",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CRIClientTests",
+            dependencies: [
+                "CRIClient", "AgentTestKit",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["CRIClient", "AgentTestKit", "AgentCore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
