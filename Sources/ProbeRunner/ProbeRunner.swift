@@ -1,0 +1,1 @@
+// Liveness, readiness and startup probes arrive with the probes issue.

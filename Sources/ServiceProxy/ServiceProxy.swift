@@ -1,0 +1,1 @@
+// The iptables and IPVS service proxy arrives with the service-proxy issues.

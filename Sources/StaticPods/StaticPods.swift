@@ -1,0 +1,1 @@
+// The static-pod manifest sources arrive with the kubelet-core issue.
