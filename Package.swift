@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Shared vocabulary: no NIO, no gRPC.
@@ -41,19 +43,41 @@ let package = Package(
             exclude: ["Design.md"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "ProbeRunner", dependencies: ["AgentCore"], swiftSettings: swiftSettings),
-        .target(name: "StaticPods", dependencies: ["AgentCore"], swiftSettings: swiftSettings),
+        // The Kubernetes API types the agent reads and writes (core/v1 subset, KubeletConfiguration),
+        // with JSON and YAML decoding that names the field at fault.
+        .target(
+            name: "KubeAPI",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+        .target(name: "ProbeRunner", dependencies: ["AgentCore", "KubeAPI"], swiftSettings: swiftSettings),
+        .target(
+            name: "StaticPods",
+            dependencies: [
+                "AgentCore", "KubeAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "ServiceProxy", dependencies: ["AgentCore"], swiftSettings: swiftSettings),
         .target(
             name: "PodSandbox",
-            dependencies: ["AgentCore", "CRIClient", "ProbeRunner"],
+            dependencies: [
+                "AgentCore", "CRIClient", "KubeAPI", "ProbeRunner", "CSeccomp",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "NodeAgent",
             dependencies: [
-                "AgentCore", "CRIClient", "PodSandbox", "ProbeRunner", "ServiceProxy", "StaticPods",
+                "AgentCore", "CRIClient", "KubeAPI", "PodSandbox", "ProbeRunner", "ServiceProxy", "StaticPods",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -81,9 +105,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StaticPodsTests",
+            dependencies: ["StaticPods", "KubeAPI", "AgentTestKit", "AgentCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PodSandboxTests",
+            dependencies: ["PodSandbox", "KubeAPI", "CRIClient", "AgentTestKit", "AgentCore"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["CRIClient", "AgentTestKit", "AgentCore"],
+            dependencies: ["CRIClient", "AgentTestKit", "AgentCore", "KubeAPI"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,1 @@
+// The Kubernetes API types (core/v1 subset) the agent reads and writes.
