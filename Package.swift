@@ -70,11 +70,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The agent's HTTP surface (/healthz, /metrics, /pods) and the `pods` table renderer.
+        .target(
+            name: "AgentHTTP",
+            dependencies: [
+                "AgentCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "NodeAgent",
             dependencies: [
-                "AgentCore", "CRIClient", "KubeAPI", "PodSandbox", "ProbeRunner", "ServiceProxy", "StaticPods",
+                "AgentCore", "AgentHTTP", "CRIClient", "KubeAPI", "PodSandbox", "ProbeRunner", "ServiceProxy",
+                "StaticPods",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -105,6 +120,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AgentHTTPTests",
+            dependencies: [
+                "AgentHTTP", "AgentCore", "AgentTestKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StaticPodsTests",

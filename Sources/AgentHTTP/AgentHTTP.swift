@@ -1,0 +1,1 @@
+// AgentHTTP: the agent's HTTP surface (/healthz, /metrics, /pods) and the `pods` table renderer.

@@ -1,0 +1,5 @@
+import Testing
+
+@Test func agentHTTPPlaceholder() {
+    #expect(Bool(true))
+}
