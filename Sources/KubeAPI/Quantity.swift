@@ -169,6 +169,11 @@ public struct QuantityError: Error, Hashable, Sendable, CustomStringConvertible 
     /// The text at fault.
     public var text: String
 
+    /// Creates the error for `text`.
+    public init(text: String) {
+        self.text = text
+    }
+
     /// Upstream's message, naming the text.
     public var description: String {
         "invalid quantity \"\(self.text)\": quantities must match the regular expression "
