@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A volume could not be set up or torn down; the message names the volume and the path.
+public struct VolumeSetupError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+
+    /// - Parameter message: what failed, naming the volume and path.
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { self.message }
+}
+
+/// Carries out a ``VolumePlan`` on the node: the thin I/O shell behind the pure plan.
+public protocol VolumeSetup: Sendable {
+    /// Makes a volume ready: creates emptyDir directories, mounts memory-backed ones, checks (and for the
+    /// `...OrCreate` types creates) hostPath paths.
+    ///
+    /// - Parameter volume: the planned volume.
+    /// - Throws: ``VolumeSetupError`` naming the volume.
+    func setUp(_ volume: VolumePlan.Volume) throws(VolumeSetupError)
+
+    /// Makes a sub-path mount safe: creates the sub-path directory when missing and checks that it resolves
+    /// (symlinks followed) inside its volume.
+    ///
+    /// - Parameter mount: the planned mount.
+    /// - Throws: ``VolumeSetupError`` when the sub-path escapes its volume or cannot be created.
+    func prepareSubPath(_ mount: VolumePlan.PlannedMount) throws(VolumeSetupError)
+
+    /// Creates an empty, world-writable termination-message file (its parent directories included).
+    ///
+    /// - Parameter path: the file, from ``VolumePlan/terminationMessageFile(containerName:instance:)``.
+    /// - Throws: ``VolumeSetupError`` naming the path.
+    func createTerminationMessageFile(_ path: String) throws(VolumeSetupError)
+
+    /// Removes the pod's directory: unmounts its memory-backed volumes, then deletes the tree without
+    /// crossing into other file systems.
+    ///
+    /// - Parameter plan: the pod's plan.
+    /// - Throws: ``VolumeSetupError`` when a tmpfs cannot be unmounted or the tree cannot be removed.
+    func tearDown(_ plan: VolumePlan) throws(VolumeSetupError)
+}
+
+extension VolumeSetup {
+    /// Sets up every volume of the plan and prepares the sub-paths of the given mounts.
+    ///
+    /// - Parameters:
+    ///   - plan: the pod's plan.
+    ///   - mounts: the planned mounts of the containers about to start.
+    /// - Throws: the first ``VolumeSetupError``.
+    public func setUp(_ plan: VolumePlan, mounts: [VolumePlan.PlannedMount] = []) throws(VolumeSetupError) {
+        for volume in plan.volumes { try self.setUp(volume) }
+        for mount in mounts where !mount.subPath.isEmpty { try self.prepareSubPath(mount) }
+    }
+}
