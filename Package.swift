@@ -47,7 +47,7 @@ let package = Package(
         // with JSON and YAML decoding that names the field at fault.
         .target(
             name: "KubeAPI",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["AgentCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
