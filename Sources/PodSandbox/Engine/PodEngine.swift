@@ -1,0 +1,185 @@
+public import KubeAPI
+public import Logging
+import Synchronization
+
+/// The kubelet's core loop: keeps what the runtime runs in line with the desired pods.
+///
+/// - Desired pods come from sources (`file`, `http`, `api`), each delivering full snapshots.
+/// - One worker per pod serializes that pod's syncs; workers are signalled by source changes, by the relist
+///   (PLEG) when the runtime changed under a pod, by back-off expiry and by the periodic resync.
+/// - At start the engine relists before any worker runs, so what is already running is adopted (no restart, the
+///   restart counts read back from the runtime), and pods the runtime runs but no source wants are removed only
+///   once every source has delivered its first snapshot.
+/// - Cancelling ``run()`` stops the loops and leaves the pods running, as the kubelet does on SIGTERM.
+public final class PodEngine: Sendable {
+    public struct Configuration: Sendable {
+        /// How often the runtime is relisted (upstream's generic PLEG: 1 s).
+        public var relistPeriod: Duration = .seconds(1)
+        /// How often every pod is synced even when nothing changed (upstream's `syncFrequency`: 1 min).
+        public var resyncPeriod: Duration = .seconds(60)
+        /// How often due back-offs, new and orphaned pods are looked for (upstream's housekeeping: 2 s).
+        public var housekeepingPeriod: Duration = .seconds(1)
+        /// The sources that must report once before unknown pods are removed.
+        public var sources: Set<String>
+
+        public init(sources: Set<String>) {
+            self.sources = sources
+        }
+    }
+
+    /// A pod with its latest status, as the status view and `/pods` show it.
+    public struct PodView: Sendable {
+        public var pod: Pod
+        public var terminating: Bool
+    }
+
+    private let syncer: any PodSyncing
+    private let relister: RuntimeRelister
+    private let configuration: Configuration
+    private let logger: Logger
+    private let state: Mutex<EngineState>
+    private let spawn: AsyncStream<String>
+    private let spawnContinuation: AsyncStream<String>.Continuation
+    private let clock = ContinuousClock()
+
+    public init(syncer: any PodSyncing, relister: RuntimeRelister, configuration: Configuration, logger: Logger) {
+        self.syncer = syncer
+        self.relister = relister
+        self.configuration = configuration
+        self.logger = logger
+        self.state = Mutex(EngineState(sources: configuration.sources))
+        (self.spawn, self.spawnContinuation) = AsyncStream.makeStream(of: String.self)
+    }
+
+    // MARK: - Inputs
+
+    /// Replaces everything `source` wants with `pods` (a full snapshot).
+    public func update(source: String, pods: [Pod]) {
+        let (signal, spawn) = self.state.withLock { $0.apply(source: source, pods: pods) }
+        for uid in spawn { self.spawnContinuation.yield(uid) }
+        for continuation in signal { continuation.yield() }
+    }
+
+    // MARK: - Outputs
+
+    /// The desired pods with their latest statuses, sorted by namespace and name.
+    public func pods() -> [PodView] {
+        self.state.withLock { state in
+            state.records.values.compactMap { record in
+                guard var pod = record.pod else { return nil }
+                if let status = record.status { pod.status = status }
+                return PodView(pod: pod, terminating: !record.desired)
+            }
+        }.sorted { ($0.pod.metadata.namespace, $0.pod.metadata.name) < ($1.pod.metadata.namespace, $1.pod.metadata.name) }
+    }
+
+    /// What the runtime ran at the last relist or sync, by pod UID.
+    public func runtimePods() -> [String: RuntimePod] {
+        self.state.withLock { $0.runtime }
+    }
+
+    /// When the housekeeping loop and the relist last completed: the health checks' input.
+    public func heartbeats() -> (syncLoop: ContinuousClock.Instant?, relist: ContinuousClock.Instant?) {
+        self.state.withLock { ($0.lastHousekeeping, $0.lastRelist) }
+    }
+
+    // MARK: - Run
+
+    /// Runs the relist, housekeeping and pod workers until cancelled.
+    public func run() async {
+        await self.relistOnce()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.relistLoop() }
+            group.addTask { await self.housekeepingLoop() }
+            for uid in self.state.withLock({ $0.spawnAll() }) {
+                self.spawnContinuation.yield(uid)
+            }
+            for await uid in self.spawn {
+                guard let stream = self.state.withLock({ $0.startWorker(uid) }) else { continue }
+                group.addTask { await self.work(uid: uid, signals: stream) }
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func relistLoop() async {
+        while !Task.isCancelled {
+            do {
+                try await self.clock.sleep(for: self.configuration.relistPeriod)
+            } catch {
+                return
+            }
+            await self.relistOnce()
+        }
+        self.spawnContinuation.finish()
+    }
+
+    private func relistOnce() async {
+        let pods: [String: RuntimePod]
+        do {
+            pods = try await self.relister.relist()
+        } catch {
+            self.logger.warning("relist failed", metadata: ["error": "\(error)"])
+            return
+        }
+        let now = self.clock.now
+        let (signal, spawn) = self.state.withLock { state in
+            let events = PodLifecycleEvent.diff(old: state.runtime, new: pods)
+            state.runtime = pods
+            state.lastRelist = now
+            return state.signal(uids: Set(events.map(\.podUID)))
+        }
+        for uid in spawn { self.spawnContinuation.yield(uid) }
+        for continuation in signal { continuation.yield() }
+    }
+
+    private func housekeepingLoop() async {
+        var lastResync = self.clock.now
+        while !Task.isCancelled {
+            do {
+                try await self.clock.sleep(for: self.configuration.housekeepingPeriod)
+            } catch {
+                return
+            }
+            let now = self.clock.now
+            let resync = now - lastResync >= self.configuration.resyncPeriod
+            if resync { lastResync = now }
+            let (signal, spawn) = self.state.withLock { $0.housekeeping(now: now, resyncAll: resync) }
+            for uid in spawn { self.spawnContinuation.yield(uid) }
+            for continuation in signal { continuation.yield() }
+        }
+        self.spawnContinuation.finish()
+    }
+
+    // MARK: - Pod worker
+
+    private func work(uid: String, signals: AsyncStream<Void>) async {
+        for await _ in signals {
+            let step = self.state.withLock { $0.nextStep(uid) }
+            switch step {
+            case .wait:
+                continue
+            case .sync(let pod, let runtimePod, let status):
+                let outcome = await self.syncer.sync(pod: pod, runtimePod: runtimePod, previousStatus: status)
+                let now = self.clock.now
+                self.state.withLock { $0.finishSync(uid, outcome: outcome, now: now) }
+            case .terminate(let pod, let runtimePod):
+                let grace = Duration.seconds(pod.spec.terminationGracePeriodSeconds ?? 30)
+                self.logger.info("stopping pod", metadata: ["pod": "\(pod.metadata.namespace)/\(pod.metadata.name)", "grace": "\(grace)"])
+                let left = await self.syncer.terminate(pod: pod, runtimePod: runtimePod, gracePeriod: grace)
+                if self.finishRemoval(uid, left: left) { return }
+            case .removeOrphan(let runtimePod):
+                self.logger.info("removing pod no source wants", metadata: ["pod": "\(runtimePod.namespace)/\(runtimePod.name)", "uid": "\(uid)"])
+                let left = await self.syncer.removeOrphan(runtimePod)
+                if self.finishRemoval(uid, left: left) { return }
+            }
+        }
+    }
+
+    /// Records the end of a removal; `true` when the worker is done. Waiting pods of the same name are woken.
+    private func finishRemoval(_ uid: String, left: RuntimePod?) -> Bool {
+        let (done, signal) = self.state.withLock { $0.finishRemoval(uid, left: left) }
+        for continuation in signal { continuation.yield() }
+        return done
+    }
+}
