@@ -1,5 +1,0 @@
-import Testing
-
-@Test func agentHTTPPlaceholder() {
-    #expect(Bool(true))
-}
