@@ -125,8 +125,9 @@ public struct ContainerConfigBuilder: Sendable {
         var variables: [String: String] = [:]
         for (name, value) in environment { variables[name] = value }
         var mounts = try volumes.mounts(for: container, environment: variables).map(\.mount)
-        if let hostFile = input.terminationMessageHostPath, let path = container.terminationMessagePath, !path.isEmpty {
-            mounts.append(Mount(containerPath: path, hostPath: hostFile))
+        let terminationPath = container.terminationMessagePath ?? Self.defaultTerminationMessagePath
+        if let hostFile = input.terminationMessageHostPath, !terminationPath.isEmpty {
+            mounts.append(Mount(containerPath: terminationPath, hostPath: hostFile))
         }
         let attempt = UInt32(clamping: max(input.restartCount, 0))
         return ContainerConfig(

@@ -1,1 +1,0 @@
-// The static-pod manifest sources arrive with the kubelet-core issue.
