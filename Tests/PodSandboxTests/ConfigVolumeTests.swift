@@ -115,7 +115,8 @@ struct ConfigVolumePlanTests {
         #expect(file == "/var/lib/node-agent/pods/u-1/containers/app/0")
         let builder = ContainerConfigBuilder(context: ConfigFixtures.context, seccompChecker: FakeSeccompChecker())
         let config = try builder.build(
-            ContainerConfigInput(pod: pod, container: pod.spec.containers[0], terminationMessageHostPath: file),
+            ContainerConfigInput(
+                pod: pod, container: pod.spec.containers[0], imageUser: .uid(0), terminationMessageHostPath: file),
             volumes: plan)
         #expect(config.mounts.map(\.containerPath) == ["/data", "/dev/termination-log"])
         #expect(config.mounts.last?.hostPath == file)

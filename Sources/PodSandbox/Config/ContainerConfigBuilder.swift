@@ -14,7 +14,8 @@ public struct ContainerConfigInput: Sendable {
     public var imageRef: String?
     /// The pod's IPs from the sandbox status, primary first.
     public var podIPs: [String]
-    /// The image's configured user, from ImageStatus.
+    /// The image's configured user, from ImageStatus (``ImageUser/init(_:)``). Required: an image without a user
+    /// runs as root, which the builder then states explicitly, as upstream does.
     public var imageUser: ImageUser
     /// The container whose PID namespace this one joins (upstream's ephemeral-container target); applies only
     /// when the pod's PID namespace is per container.
@@ -38,7 +39,7 @@ public struct ContainerConfigInput: Sendable {
         restartCount: Int = 0,
         imageRef: String? = nil,
         podIPs: [String] = [],
-        imageUser: ImageUser = .unspecified,
+        imageUser: ImageUser,
         pidTargetID: String? = nil,
         terminationMessageHostPath: String? = nil
     ) {
