@@ -23,6 +23,10 @@ public struct ContainerConfigInput: Sendable {
     /// The host file mounted at `terminationMessagePath`, created beforehand by the worker (see
     /// ``VolumePlan/terminationMessageFile(containerName:instance:)``); `nil` mounts nothing.
     public var terminationMessageHostPath: String?
+    /// The pod's hosts file on the host (written by the worker from ``EtcHosts/render(pod:podIPs:clusterDomain:nodeHosts:)``
+    /// at ``EtcHosts/hostFile(podDirectory:)``), mounted at `/etc/hosts` unless the container mounts something there
+    /// itself; `nil` leaves the runtime's file.
+    public var etcHostsHostPath: String?
 
     /// - Parameters:
     ///   - pod: the pod.
@@ -33,6 +37,7 @@ public struct ContainerConfigInput: Sendable {
     ///   - imageUser: the image's user.
     ///   - pidTargetID: a container to share the PID namespace with.
     ///   - terminationMessageHostPath: the termination-message file on the host.
+    ///   - etcHostsHostPath: the pod's hosts file on the host.
     public init(
         pod: Pod,
         container: Container,
@@ -41,7 +46,8 @@ public struct ContainerConfigInput: Sendable {
         podIPs: [String] = [],
         imageUser: ImageUser,
         pidTargetID: String? = nil,
-        terminationMessageHostPath: String? = nil
+        terminationMessageHostPath: String? = nil,
+        etcHostsHostPath: String? = nil
     ) {
         self.pod = pod
         self.container = container
@@ -51,6 +57,7 @@ public struct ContainerConfigInput: Sendable {
         self.imageUser = imageUser
         self.pidTargetID = pidTargetID
         self.terminationMessageHostPath = terminationMessageHostPath
+        self.etcHostsHostPath = etcHostsHostPath
     }
 }
 
@@ -129,6 +136,9 @@ public struct ContainerConfigBuilder: Sendable {
         let terminationPath = container.terminationMessagePath ?? Self.defaultTerminationMessagePath
         if let hostFile = input.terminationMessageHostPath, !terminationPath.isEmpty {
             mounts.append(Mount(containerPath: terminationPath, hostPath: hostFile))
+        }
+        if let hostsFile = input.etcHostsHostPath, !mounts.contains(where: { $0.containerPath == EtcHosts.containerPath }) {
+            mounts.append(Mount(containerPath: EtcHosts.containerPath, hostPath: hostsFile))
         }
         let attempt = UInt32(clamping: max(input.restartCount, 0))
         return ContainerConfig(

@@ -69,6 +69,33 @@ public struct HostVolumeSetup: VolumeSetup {
         Self.chmod(path, 0o666)
     }
 
+    public func writeFile(_ path: String, contents: String) throws(VolumeSetupError) {
+        let what = "file"
+        var parent = path
+        while let last = parent.last, last != "/" { parent.removeLast() }
+        if parent.count > 1 { parent.removeLast() }
+        try Self.makeDirectories(parent, mode: 0o755, what: what)
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Self.failure(what, HostFileError(operation: "create", path: temporary, errno: errno)) }
+        var bytes = Array(contents.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let error = HostFileError(operation: "write", path: temporary, errno: errno)
+                close(fd)
+                throw Self.failure(what, error)
+            }
+            bytes = bytes.dropFirst(written)
+        }
+        close(fd)
+        Self.chmod(temporary, 0o644)
+        guard rename(temporary, path) == 0 else {
+            throw Self.failure(what, HostFileError(operation: "rename", path: path, errno: errno))
+        }
+    }
+
     public func tearDown(_ plan: VolumePlan) throws(VolumeSetupError) {
         for volume in plan.volumes {
             guard case .memory = volume.kind else { continue }

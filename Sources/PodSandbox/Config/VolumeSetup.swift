@@ -36,6 +36,14 @@ public protocol VolumeSetup: Sendable {
     /// - Throws: ``VolumeSetupError`` naming the path.
     func createTerminationMessageFile(_ path: String) throws(VolumeSetupError)
 
+    /// Writes a small file the agent manages for the pod (its `/etc/hosts`), replacing it atomically.
+    ///
+    /// - Parameters:
+    ///   - path: the file, e.g. ``EtcHosts/hostFile(podDirectory:)``.
+    ///   - contents: the text.
+    /// - Throws: ``VolumeSetupError`` naming the path.
+    func writeFile(_ path: String, contents: String) throws(VolumeSetupError)
+
     /// Removes the pod's directory: unmounts its memory-backed volumes, then deletes the tree without
     /// crossing into other file systems.
     ///
