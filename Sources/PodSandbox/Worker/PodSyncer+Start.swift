@@ -1,0 +1,265 @@
+import CRIClient
+import Foundation
+import KubeAPI
+import Logging
+
+/// Where containers of one sync are started: the sandbox, its config, the pod's IPs and volumes.
+struct StartTarget {
+    var sandboxID: String
+    var sandboxConfig: PodSandboxConfig
+    var podIPs: [String]
+    var volumes: VolumePlan
+    /// The runtime's view before the sync: restart counts continue from it.
+    var before: RuntimePod?
+}
+
+extension PodSyncer {
+    /// Sets the volumes up and creates the sandbox when the plan says so (upstream's `createPodSandbox`).
+    func prepareSandbox(
+        _ actions: PodActions,
+        pod: Pod,
+        runtimePod: RuntimePod?,
+        journal: inout SyncJournal
+    ) async -> StartTarget? {
+        let podName = formatPod(pod)
+        let plan: VolumePlan
+        do throws(ContainerConfigError) {
+            plan = try VolumePlan.make(pod: pod, context: self.context)
+        } catch {
+            journal.event(.warning, "FailedMount", "Unable to set up volumes: \(error.message)")
+            journal.fail("SetupVolumes", target: podName, reason: "FailedMount", message: error.message)
+            return nil
+        }
+        do throws(VolumeSetupError) {
+            try self.volumes.setUp(plan)
+        } catch {
+            journal.event(.warning, "FailedMount", "Unable to set up volumes: \(error.message)")
+            journal.fail("SetupVolumes", target: podName, reason: "FailedMount", message: error.message)
+            return nil
+        }
+        let sandboxConfig: PodSandboxConfig
+        do throws(PodSandboxConfigError) {
+            sandboxConfig = try self.sandboxBuilder.build(
+                pod: pod,
+                attempt: actions.attempt,
+                hostResolvConf: self.hostResolvConf()
+            )
+        } catch {
+            journal.event(.warning, "FailedCreatePodSandBox", "Failed to create pod sandbox: \(error.message)")
+            journal.fail(
+                "CreatePodSandbox",
+                target: podName,
+                reason: PodSandboxConfigError.reason,
+                message: error.message
+            )
+            return nil
+        }
+        guard actions.createSandbox else {
+            guard let id = actions.sandboxID, let sandbox = runtimePod?.sandboxes.first(where: { $0.id == id }) else {
+                return nil
+            }
+            return StartTarget(
+                sandboxID: id,
+                sandboxConfig: sandboxConfig,
+                podIPs: Self.podIPs(sandbox, pod: pod),
+                volumes: plan,
+                before: runtimePod
+            )
+        }
+        do {
+            let id = try await self.runtime.runPodSandbox(sandboxConfig, runtimeHandler: self.context.runtimeHandler)
+            let status: PodSandboxStatus
+            do {
+                status = try await self.runtime.podSandboxStatus(id)
+            } catch {
+                let message = errorMessage(error)
+                journal.event(.warning, "FailedStatusPodSandBox", "Unable to get pod sandbox status: \(message)")
+                journal.fail("CreatePodSandbox", target: podName, reason: "CreatePodSandboxError", message: message)
+                return nil
+            }
+            self.logger.debug(
+                "created pod sandbox",
+                metadata: ["pod.uid": "\(pod.metadata.uid)", "sandbox.id": "\(id)"]
+            )
+            return StartTarget(
+                sandboxID: id,
+                sandboxConfig: sandboxConfig,
+                podIPs: Self.podIPs(status, pod: pod),
+                volumes: plan,
+                before: runtimePod
+            )
+        } catch {
+            let message = errorMessage(error)
+            journal.event(.warning, "FailedCreatePodSandBox", "Failed to create pod sandbox: \(message)")
+            journal.fail("CreatePodSandbox", target: podName, reason: "CreatePodSandboxError", message: message)
+            return nil
+        }
+    }
+
+    /// The node's resolv.conf for DNS policy Default (and ClusterFirst without cluster DNS); `nil` when
+    /// `--resolv-conf` is empty or unreadable.
+    func hostResolvConf() -> ResolvConf? {
+        guard !self.context.resolvConfPath.isEmpty else { return nil }
+        do throws(ResolvConfError) {
+            return try ResolvConf.load(path: self.context.resolvConfPath)
+        } catch {
+            self.logger.warning("cannot read the host resolv.conf", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// The pod's IPs from its sandbox (none for hostNetwork pods: they use the node's).
+    static func podIPs(_ sandbox: PodSandboxStatus, pod: Pod) -> [String] {
+        guard pod.spec.hostNetwork != true, !sandbox.ip.isEmpty else { return [] }
+        return [sandbox.ip] + sandbox.additionalIPs
+    }
+
+    /// Starts one container (upstream's `start` closure and `startContainer`): back-off, image, config, create,
+    /// start, postStart. Returns whether it started; a failure is recorded as the container's waiting reason.
+    func startContainer(
+        _ start: ContainerStart,
+        pod: Pod,
+        target: StartTarget,
+        journal: inout SyncJournal
+    ) async -> Bool {
+        let container =
+            start.kind == .container ? pod.spec.containers[start.index] : pod.spec.initContainers[start.index]
+        let name = container.name
+        if let backOff = start.backOff {
+            journal.event(
+                .warning,
+                "BackOff",
+                "Back-off restarting failed container \(name) in pod \(formatPod(pod))",
+                container: name
+            )
+            journal.wait(name, reason: CrashLoopBackOff.reason, message: backOff.message)
+            journal.retryAt.append(backOff.until)
+            return false
+        }
+        if let finishedAt = start.lastFinishedAt {
+            let hash = ContainerHash.compute(container)
+            let key = CrashLoopBackOff.stableKey(pod: pod, container: container, hash: hash)
+            self.restartBackOff.next(key: key, eventTime: finishedAt, now: self.now())
+        }
+        guard let image = await self.ensureImage(container, pod: pod, target: target, journal: &journal) else {
+            return false
+        }
+        let built = await self.containerConfig(
+            container,
+            pod: pod,
+            image: image.info,
+            target: target,
+            journal: &journal
+        )
+        guard let config = built else { return false }
+
+        let id: String
+        do {
+            id = try await self.runtime.createContainer(
+                inSandbox: target.sandboxID,
+                config,
+                sandboxConfig: target.sandboxConfig
+            )
+        } catch {
+            journal.event(.warning, "Failed", "Error: \(errorMessage(error))", container: name)
+            journal.wait(name, reason: "CreateContainerError", message: errorMessage(error))
+            return false
+        }
+        journal.event(.normal, "Created", "Created container: \(name)", container: name)
+        do {
+            try await self.runtime.startContainer(id)
+        } catch {
+            journal.event(.warning, "Failed", "Error: \(errorMessage(error))", container: name)
+            journal.wait(name, reason: "RunContainerError", message: errorMessage(error))
+            return false
+        }
+        journal.event(.normal, "Started", "Started container \(name)", container: name)
+
+        if let postStart = container.lifecycle?.postStart {
+            do throws(HookFailure) {
+                try await self.hooks.run(
+                    postStart,
+                    hook: "PostStart",
+                    containerID: id,
+                    container: container,
+                    pod: pod,
+                    podIP: target.podIPs.first ?? self.context.nodeIPs.first ?? "",
+                    timeout: self.gracePeriod(pod: pod, container: container, reason: nil)
+                )
+            } catch {
+                journal.event(.warning, "FailedPostStartHook", "PostStartHook failed", container: name)
+                _ = await self.killContainer(
+                    id: id,
+                    name: name,
+                    spec: container,
+                    pod: pod,
+                    podIP: target.podIPs.first ?? "",
+                    grace: self.gracePeriod(pod: pod, container: container, reason: nil),
+                    message: "FailedPostStartHook",
+                    journal: &journal
+                )
+                journal.wait(name, reason: "PostStartHookError", message: error.message)
+                return false
+            }
+        }
+        journal.waiting[name] = .some(nil)
+        return true
+    }
+
+    /// The container's CreateContainer config, with its termination-message file and sub-paths prepared.
+    private func containerConfig(
+        _ container: Container,
+        pod: Pod,
+        image: ImageInfo?,
+        target: StartTarget,
+        journal: inout SyncJournal
+    ) async -> ContainerConfig? {
+        let name = container.name
+        let restartCount = target.before?.newest(name).map { Int($0.restartCount) + 1 } ?? 0
+        let plan = target.volumes
+        let messageFile = plan.terminationMessageFile(
+            containerName: name,
+            instance: String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        )
+        let configuration: ContainerConfig
+        do throws(ContainerConfigError) {
+            configuration = try self.containerBuilder.build(
+                ContainerConfigInput(
+                    pod: pod,
+                    container: container,
+                    restartCount: restartCount,
+                    podIPs: target.podIPs,
+                    imageUser: ImageUser(image),
+                    terminationMessageHostPath: messageFile
+                ),
+                volumes: plan
+            )
+            let environment = Dictionary(configuration.envs.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+            for mount in try plan.mounts(for: container, environment: environment) where !mount.subPath.isEmpty {
+                do throws(VolumeSetupError) {
+                    try self.volumes.prepareSubPath(mount)
+                } catch {
+                    throw ContainerConfigError(error.message)
+                }
+            }
+        } catch {
+            journal.event(.warning, "Failed", "Error: \(error.message)", container: name)
+            journal.wait(name, reason: error.reason, message: error.message)
+            return nil
+        }
+        do throws(VolumeSetupError) {
+            try self.volumes.createTerminationMessageFile(messageFile)
+        } catch {
+            // Upstream logs and goes on without the file.
+            self.logger.info("cannot create termination message file", metadata: ["error": "\(error.message)"])
+            return Self.withoutTerminationMessage(configuration, file: messageFile)
+        }
+        return configuration
+    }
+
+    private static func withoutTerminationMessage(_ config: ContainerConfig, file: String) -> ContainerConfig {
+        var config = config
+        config.mounts.removeAll { $0.hostPath == file }
+        return config
+    }
+}
