@@ -7,9 +7,21 @@ struct NodeAgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node-agent",
         abstract: "A Kubernetes node agent: the kubelet and kube-proxy in one daemon.",
+        discussion: """
+            Without a subcommand, runs the agent: the pods of --pod-manifest-path (and --manifest-url) on the \
+            runtime of --container-runtime-endpoint, until SIGTERM. Stopping leaves the pods running.
+            """,
         version: AgentVersion.description,
-        subcommands: [RuntimeCommand.self]
+        subcommands: [RuntimeCommand.self, PodsCommand.self]
     )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var agent: AgentOptions
+
+    func run() async throws {
+        self.global.bootstrapLogging()
+        try await AgentRun(options: self.agent).run(logger: Logger(label: "node-agent"))
+    }
 }
 
 /// Options every subcommand shares.

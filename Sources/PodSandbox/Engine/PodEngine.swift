@@ -1,3 +1,6 @@
+public import AgentCore
+import CRIClient
+import Foundation
 public import KubeAPI
 public import Logging
 import Synchronization
@@ -37,12 +40,20 @@ public final class PodEngine: Sendable {
     private let relister: RuntimeRelister
     private let configuration: Configuration
     private let logger: Logger
+    private let metrics: KubeletMetrics?
     private let state: Mutex<EngineState>
     private let spawn: AsyncStream<String>
     private let spawnContinuation: AsyncStream<String>.Continuation
     private let clock = ContinuousClock()
 
-    public init(syncer: any PodSyncing, relister: RuntimeRelister, configuration: Configuration, logger: Logger) {
+    public init(
+        syncer: any PodSyncing,
+        relister: RuntimeRelister,
+        configuration: Configuration,
+        logger: Logger,
+        metrics: KubeletMetrics? = nil
+    ) {
+        self.metrics = metrics
         self.syncer = syncer
         self.relister = relister
         self.configuration = configuration
@@ -55,7 +66,11 @@ public final class PodEngine: Sendable {
 
     /// Replaces everything `source` wants with `pods` (a full snapshot).
     public func update(source: String, pods: [Pod]) {
-        let (signal, spawn) = self.state.withLock { $0.apply(source: source, pods: pods) }
+        let (signal, spawn, desired) = self.state.withLock { state in
+            let (signal, spawn) = state.apply(source: source, pods: pods)
+            return (signal, spawn, state.records.values.filter(\.desired).count)
+        }
+        self.metrics?.desiredPods.set(Double(desired), labels: ["true"])
         for uid in spawn { self.spawnContinuation.yield(uid) }
         for continuation in signal { continuation.yield() }
     }
@@ -115,6 +130,7 @@ public final class PodEngine: Sendable {
     }
 
     private func relistOnce() async {
+        let started = self.clock.now
         let pods: [String: RuntimePod]
         do {
             pods = try await self.relister.relist()
@@ -123,11 +139,19 @@ public final class PodEngine: Sendable {
             return
         }
         let now = self.clock.now
-        let (signal, spawn) = self.state.withLock { state in
+        let (signal, spawn, previous) = self.state.withLock { state in
             let events = PodLifecycleEvent.diff(old: state.runtime, new: pods)
+            let previous = state.lastRelist
             state.runtime = pods
             state.lastRelist = now
-            return state.signal(uids: Set(events.map(\.podUID)))
+            let (signal, spawn) = state.signal(uids: Set(events.map(\.podUID)))
+            return (signal, spawn, previous)
+        }
+        if let metrics = self.metrics {
+            metrics.plegRelistDuration.observe(started.duration(to: now))
+            if let previous { metrics.plegRelistInterval.observe(previous.duration(to: now)) }
+            metrics.plegLastSeen.set(Date().timeIntervalSince1970)
+            Self.recordRunning(pods, metrics: metrics)
         }
         for uid in spawn { self.spawnContinuation.yield(uid) }
         for continuation in signal { continuation.yield() }
@@ -160,9 +184,12 @@ public final class PodEngine: Sendable {
             case .wait:
                 continue
             case .sync(let pod, let runtimePod, let status):
+                let started = self.clock.now
                 let outcome = await self.syncer.sync(pod: pod, runtimePod: runtimePod, previousStatus: status)
                 let now = self.clock.now
                 self.state.withLock { $0.finishSync(uid, outcome: outcome, now: now) }
+                let operation = status == nil ? "create" : "sync"
+                self.metrics?.podWorkerDuration.observe(started.duration(to: now), labels: [operation])
             case .terminate(let pod, let runtimePod):
                 let grace = Duration.seconds(pod.spec.terminationGracePeriodSeconds ?? 30)
                 self.logger.info("stopping pod", metadata: ["pod": "\(pod.metadata.namespace)/\(pod.metadata.name)", "grace": "\(grace)"])
@@ -174,6 +201,21 @@ public final class PodEngine: Sendable {
                 if self.finishRemoval(uid, left: left) { return }
             }
         }
+    }
+
+    /// Sets `kubelet_running_pods` and `kubelet_running_containers` from a relist.
+    private static func recordRunning(_ pods: [String: RuntimePod], metrics: KubeletMetrics) {
+        metrics.runningPods.set(Double(pods.values.filter { $0.latestSandbox?.state == .ready }.count))
+        var byState: [String: Int] = ["running": 0, "exited": 0, "created": 0, "unknown": 0]
+        for container in pods.values.flatMap(\.containers) {
+            switch container.state {
+            case .running: byState["running", default: 0] += 1
+            case .exited: byState["exited", default: 0] += 1
+            case .created: byState["created", default: 0] += 1
+            case .unknown: byState["unknown", default: 0] += 1
+            }
+        }
+        for (state, count) in byState { metrics.runningContainers.set(Double(count), labels: [state]) }
     }
 
     /// Records the end of a removal; `true` when the worker is done. Waiting pods of the same name are woken.

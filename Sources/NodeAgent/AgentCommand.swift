@@ -1,0 +1,175 @@
+import AgentCore
+import AgentHTTP
+import ArgumentParser
+import CRIClient
+import Foundation
+import KubeAPI
+import Logging
+import PodSandbox
+import ServiceLifecycle
+import StaticPods
+import UnixSignals
+
+/// `node-agent [flags]`: runs the agent until SIGTERM/SIGINT. Stopping leaves the pods running, as the kubelet
+/// does; the next start adopts them.
+struct AgentRun {
+    var options: AgentOptions
+
+    func run(logger: Logger) async throws {
+        let settings = try self.options.resolve()
+        if let kubeconfig = self.options.kubeconfig {
+            logger.warning(
+                "cluster mode is not available yet; running standalone from the static pod sources",
+                metadata: ["kubeconfig": "\(kubeconfig)"]
+            )
+        }
+        guard settings.staticPodPath != nil || settings.staticPodURL != nil else {
+            throw CommandError(
+                "error: no pod source: pass --pod-manifest-path DIR (or staticPodPath in --config) or --manifest-url URL"
+            )
+        }
+        var criConfiguration: CRIClientConfiguration
+        do {
+            criConfiguration = try CRIClientConfiguration(endpoint: settings.containerRuntimeEndpoint)
+        } catch {
+            throw CommandError("error: --container-runtime-endpoint: \(error)")
+        }
+        criConfiguration.requestTimeout = settings.runtimeRequestTimeout
+        guard FileManager.default.fileExists(atPath: criConfiguration.socketPath) else {
+            throw CommandError(
+                "error: the container runtime socket \(criConfiguration.socketPath) does not exist. Is the runtime "
+                    + "running? For node-agent's own containerd run `sudo deploy/setup-node.sh`."
+            )
+        }
+
+        let nodeName = NodeIdentity.nodeName(override: self.options.hostnameOverride)
+        let nodeIPs = NodeIdentity.nodeIPs(flag: self.options.nodeIP)
+        let metrics = KubeletMetrics()
+        metrics.setNodeName(nodeName)
+
+        let connection = try CRIConnection(configuration: criConfiguration, logger: logger)
+        let runtime = InstrumentedContainerRuntime(wrapping: connection.runtime, recorder: metrics)
+        let context = PodConfigContext(
+            nodeName: nodeName,
+            nodeIPs: nodeIPs,
+            clusterDNS: settings.clusterDNS,
+            clusterDomain: settings.clusterDomain,
+            resolvConfPath: settings.resolvConf,
+            podLogsDirectory: settings.podLogsDir,
+            podsDirectory: self.options.rootDir + "/pods",
+            seccompProfileRoot: self.options.rootDir + "/seccomp",
+            memoryCapacity: NodeResources.memoryBytes(),
+            allocatable: .init(milliCPU: NodeResources.milliCPU(), memoryBytes: NodeResources.memoryBytes())
+        )
+        let eventLogger = logger
+        let syncer = PodSyncer(
+            runtime: runtime,
+            context: context,
+            volumes: HostVolumeSetup(),
+            restartBackOff: BackOffStore(policy: .crashLoop(maxContainerRestartPeriod: settings.maxContainerRestartPeriod)),
+            eventSink: { event in
+                let level: Logger.Level = event.type == .warning ? .warning : .info
+                eventLogger.log(
+                    level: level,
+                    "\(event.reason): \(event.message)",
+                    metadata: ["pod": "\(event.podUID)", "container": "\(event.containerName ?? "")"]
+                )
+            },
+            logger: logger
+        )
+        var sources: Set<String> = []
+        if settings.staticPodPath != nil { sources.insert("file") }
+        if settings.staticPodURL != nil { sources.insert("http") }
+        var engineConfiguration = PodEngine.Configuration(sources: sources)
+        engineConfiguration.resyncPeriod = settings.syncFrequency
+        let engine = PodEngine(
+            syncer: syncer,
+            relister: RuntimeRelister(runtime: runtime),
+            configuration: engineConfiguration,
+            logger: logger,
+            metrics: metrics
+        )
+
+        var services: [any Service] = [connection, EngineService(engine: engine)]
+        if let path = settings.staticPodPath {
+            services.append(
+                FileSourceService(
+                    directory: path,
+                    nodeName: nodeName,
+                    frequency: settings.fileCheckFrequency,
+                    engine: engine,
+                    logger: logger
+                )
+            )
+        }
+        if let url = settings.staticPodURL {
+            services.append(
+                URLSourceService(url: url, nodeName: nodeName, frequency: settings.httpCheckFrequency, engine: engine, logger: logger)
+            )
+        }
+        if settings.healthzPort > 0 {
+            guard
+                let address = AgentHTTPServer.Configuration(
+                    bindAddress: settings.healthzBindAddress,
+                    port: settings.healthzPort
+                )
+            else {
+                throw CommandError("error: invalid --healthz-bind-address '\(settings.healthzBindAddress)'")
+            }
+            let checks = HealthChecks()
+            let started = ContinuousClock.now
+            let syncPeriod = engineConfiguration.housekeepingPeriod
+            checks.register("syncloop") {
+                LoopHealth.syncLoop(
+                    lastCompleted: engine.heartbeats().syncLoop,
+                    started: started,
+                    now: .now,
+                    period: max(syncPeriod, .seconds(10))
+                )
+            }
+            checks.register("pleg") {
+                LoopHealth.pleg(lastRelist: engine.heartbeats().relist ?? started, now: .now)
+            }
+            let handler = AgentHTTPHandler(
+                healthChecks: checks,
+                metricsText: { metrics.registry.render() },
+                podsJSON: { Self.podList(engine) }
+            )
+            services.append(AgentHTTPServer(configuration: address, handler: handler, logger: logger))
+        }
+
+        logger.info(
+            "node-agent starting",
+            metadata: [
+                "version": "\(AgentVersion.description)", "node": "\(nodeName)", "nodeIPs": "\(nodeIPs)",
+                "runtime": "\(settings.containerRuntimeEndpoint)", "manifests": "\(settings.staticPodPath ?? "-")",
+            ]
+        )
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+        logger.info("node-agent stopped; pods are left running")
+    }
+
+    /// The `/pods` body: a v1 PodList of the agent's pods with their statuses.
+    static func podList(_ engine: PodEngine) -> Data {
+        let list = PodList(apiVersion: "v1", kind: "PodList", items: engine.pods().map(\.pod))
+        return (try? KubeJSON.encoder().encode(list)) ?? Data("{\"kind\":\"PodList\",\"items\":[]}".utf8)
+    }
+}
+
+/// Runs the pod engine until graceful shutdown, then stops its loops (pods keep running).
+struct EngineService: Service {
+    let engine: PodEngine
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await self.engine.run()
+        }
+    }
+}
