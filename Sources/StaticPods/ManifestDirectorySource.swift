@@ -1,5 +1,5 @@
 public import Foundation
-public import KubeAPI
+import KubeAPI
 public import Logging
 import Synchronization
 
@@ -143,7 +143,8 @@ public final class ManifestDirectorySource: ManifestSource {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: path)
         } catch {
-            return [.init(location: path, result: .failure(ManifestError(path: path, message: "cannot list: \(error)")))]
+            let error = ManifestError(path: path, message: "cannot list: \(error.localizedDescription)")
+            return [.init(location: path, result: .failure(error))]
         }
         return names.filter(StaticPodSet.isManifestFileName).sorted().compactMap { name in
             let file = (path as NSString).appendingPathComponent(name)
