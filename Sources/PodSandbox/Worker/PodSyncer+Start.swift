@@ -9,6 +9,8 @@ struct StartTarget {
     var sandboxConfig: PodSandboxConfig
     var podIPs: [String]
     var volumes: VolumePlan
+    /// The pod's `/etc/hosts` on the host, when it could be written.
+    var etcHostsPath: String?
     /// The runtime's view before the sync: restart counts continue from it.
     var before: RuntimePod?
 }
@@ -58,11 +60,13 @@ extension PodSyncer {
             guard let id = actions.sandboxID, let sandbox = runtimePod?.sandboxes.first(where: { $0.id == id }) else {
                 return nil
             }
+            let podIPs = Self.podIPs(sandbox, pod: pod)
             return StartTarget(
                 sandboxID: id,
                 sandboxConfig: sandboxConfig,
-                podIPs: Self.podIPs(sandbox, pod: pod),
+                podIPs: podIPs,
                 volumes: plan,
+                etcHostsPath: self.writeEtcHosts(pod: pod, podIPs: podIPs, plan: plan),
                 before: runtimePod
             )
         }
@@ -81,11 +85,13 @@ extension PodSyncer {
                 "created pod sandbox",
                 metadata: ["pod.uid": "\(pod.metadata.uid)", "sandbox.id": "\(id)"]
             )
+            let podIPs = Self.podIPs(status, pod: pod)
             return StartTarget(
                 sandboxID: id,
                 sandboxConfig: sandboxConfig,
-                podIPs: Self.podIPs(status, pod: pod),
+                podIPs: podIPs,
                 volumes: plan,
+                etcHostsPath: self.writeEtcHosts(pod: pod, podIPs: podIPs, plan: plan),
                 before: runtimePod
             )
         } catch {
@@ -104,6 +110,36 @@ extension PodSyncer {
             return try ResolvConf.load(path: self.context.resolvConfPath)
         } catch {
             self.logger.warning("cannot read the host resolv.conf", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Writes the pod's `/etc/hosts` (upstream mounts it into every container of a pod with an IP; hostNetwork
+    /// pods get the node's file plus their aliases). Returns its host path, or `nil` when it cannot be written.
+    func writeEtcHosts(pod: Pod, podIPs: [String], plan: VolumePlan) -> String? {
+        let hostNetwork = pod.spec.hostNetwork == true
+        let ips = hostNetwork ? self.context.nodeIPs : podIPs
+        guard !ips.isEmpty else { return nil }
+        var nodeHosts = ""
+        if hostNetwork {
+            do throws(HostFileError) {
+                nodeHosts = try HostFiles.readText(path: EtcHosts.containerPath)
+            } catch {
+                self.logger.info("cannot read the node's hosts file", metadata: ["error": "\(error)"])
+            }
+        }
+        let path = EtcHosts.hostFile(podDirectory: plan.podDirectory)
+        let text = EtcHosts.render(
+            pod: pod,
+            podIPs: ips,
+            clusterDomain: self.context.clusterDomain,
+            nodeHosts: nodeHosts
+        )
+        do throws(VolumeSetupError) {
+            try self.volumes.writeFile(path, contents: text)
+            return path
+        } catch {
+            self.logger.info("cannot write the pod's hosts file", metadata: ["error": "\(error.message)"])
             return nil
         }
     }
@@ -230,7 +266,8 @@ extension PodSyncer {
                     restartCount: restartCount,
                     podIPs: target.podIPs,
                     imageUser: ImageUser(image),
-                    terminationMessageHostPath: messageFile
+                    terminationMessageHostPath: messageFile,
+                    etcHostsHostPath: target.etcHostsPath
                 ),
                 volumes: plan
             )
