@@ -89,7 +89,7 @@ struct ConfigQOSHashTests {
         #expect(!first.isEmpty && first.allSatisfy(\.isHexDigit))
         // A fixed value guards against accidental changes of the encoding, which would restart every container
         // after an agent upgrade.
-        #expect(first == ContainerHash.compute(try container(Self.base)))
+        #expect(first == "c39b6eb587ef8116")
     }
 
     @Test(arguments: [
