@@ -92,20 +92,22 @@ struct AgentRun {
 
         var services: [any Service] = [connection, EngineService(engine: engine)]
         if let path = settings.staticPodPath {
-            services.append(
-                FileSourceService(
-                    directory: path,
-                    nodeName: nodeName,
-                    frequency: settings.fileCheckFrequency,
-                    engine: engine,
-                    logger: logger
-                )
+            let source = ManifestDirectorySource(
+                directory: path,
+                nodeName: nodeName,
+                fileCheckFrequency: settings.fileCheckFrequency,
+                logger: logger
             )
+            services.append(PodSourceService(source: source, engine: engine, logger: logger))
         }
         if let url = settings.staticPodURL {
-            services.append(
-                URLSourceService(url: url, nodeName: nodeName, frequency: settings.httpCheckFrequency, engine: engine, logger: logger)
+            let source = ManifestURLSource(
+                url: url,
+                nodeName: nodeName,
+                httpCheckFrequency: settings.httpCheckFrequency,
+                logger: logger
             )
+            services.append(PodSourceService(source: source, engine: engine, logger: logger))
         }
         if settings.healthzPort > 0 {
             guard

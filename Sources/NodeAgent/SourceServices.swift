@@ -1,32 +1,36 @@
+import Foundation
 import KubeAPI
 import Logging
 import PodSandbox
 import ServiceLifecycle
+import StaticPods
 
-/// Feeds the manifest directory's snapshots to the engine. (Wired to StaticPods' directory source.)
-struct FileSourceService: Service {
-    var directory: String
-    var nodeName: String
-    var frequency: Duration
+/// Runs a static-pod source and feeds its snapshots to the engine. A manifest that fails to parse or validate
+/// is logged once (path, field, line) each time the set of errors changes; the other pods are unaffected.
+struct PodSourceService: Service {
+    var source: any ManifestSource
     var engine: PodEngine
     var logger: Logger
 
     func run() async throws {
-        self.engine.update(source: "file", pods: [])
-        try await gracefulShutdown()
-    }
-}
-
-/// Feeds the manifest URL's snapshots to the engine. (Wired to StaticPods' URL source.)
-struct URLSourceService: Service {
-    var url: String
-    var nodeName: String
-    var frequency: Duration
-    var engine: PodEngine
-    var logger: Logger
-
-    func run() async throws {
-        self.engine.update(source: "http", pods: [])
-        try await gracefulShutdown()
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.source.run() }
+                var reported: [ManifestError] = []
+                for await snapshot in self.source.snapshots {
+                    self.engine.update(source: self.source.kind.rawValue, pods: snapshot.pods)
+                    if snapshot.errors != reported {
+                        for error in snapshot.errors where !reported.contains(error) {
+                            self.logger.error(
+                                "static pod manifest rejected: \(error)",
+                                metadata: ["source": "\(self.source.kind.rawValue)", "path": "\(error.path)"]
+                            )
+                        }
+                        reported = snapshot.errors
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
     }
 }
