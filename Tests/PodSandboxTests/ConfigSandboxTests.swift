@@ -120,4 +120,19 @@ struct ConfigSandboxTests {
         let config = try PodSandboxConfigBuilder(context: context).build(pod: pod, attempt: 0, hostResolvConf: host)
         #expect(config.linux.cgroupParent == "/kubepods/besteffort")
     }
+
+    @Test func sandboxResourcesSumTheContainers() throws {
+        let pod = try ConfigFixtures.pod(spec: """
+            {"initContainers":[{"name":"init","image":"x","resources":{"limits":{"cpu":"2","memory":"64Mi"}}}],
+             "containers":[
+               {"name":"a","image":"x","resources":{"requests":{"cpu":"250m"},"limits":{"cpu":"500m","memory":"128Mi"}}},
+               {"name":"b","image":"x","resources":{"limits":{"cpu":"250m","memory":"128Mi"}}}]}
+            """)
+        let resources = try builder.build(pod: pod, attempt: 0, hostResolvConf: host).linux.resources
+        // requests: max(250m + 250m, 2000m) = 2000m; limits: max(750m, 2000m) cpu, max(256Mi, 64Mi) memory.
+        #expect(resources == LinuxContainerResources(
+            cpuPeriod: 100_000, cpuQuota: 200_000, cpuShares: 2048, memoryLimitInBytes: 256 << 20))
+        let bestEffort = try builder.build(pod: try ConfigFixtures.pod(container: ""), attempt: 0, hostResolvConf: host)
+        #expect(bestEffort.linux.resources == LinuxContainerResources(cpuPeriod: 100_000, cpuShares: 2))
+    }
 }

@@ -183,7 +183,44 @@ public struct PodSandboxConfigBuilder: Sendable {
             privileged: Self.hasPrivilegedContainer(pod),
             seccomp: .runtimeDefault
         )
-        return LinuxPodSandboxConfig(cgroupParent: self.context.cgroupParent, securityContext: security, sysctls: sysctls)
+        return LinuxPodSandboxConfig(
+            cgroupParent: self.context.cgroupParent,
+            securityContext: security,
+            sysctls: sysctls,
+            resources: Self.sandboxResources(pod)
+        )
+    }
+
+    /// The pod's total resources for the sandbox (upstream's `calculateSandboxResources`, overhead excluded):
+    /// per resource the larger of the app containers' sum and the largest init container (requests defaulted
+    /// from limits), then shares, quota and memory limit computed as for a container.
+    ///
+    /// - Parameter pod: the pod.
+    /// - Returns: the sandbox's Linux resources.
+    public static func sandboxResources(_ pod: Pod) -> LinuxContainerResources {
+        func total(_ pick: (ContainerResources) -> [String: Quantity], milli: Bool) -> [String: Int64] {
+            var sum: [String: Int64] = [:]
+            for container in pod.spec.containers {
+                for (name, amount) in pick(ContainerResources(container.resources)) {
+                    sum[name, default: 0] += milli ? amount.milliValue : amount.value
+                }
+            }
+            for container in pod.spec.initContainers {
+                for (name, amount) in pick(ContainerResources(container.resources)) {
+                    sum[name] = max(sum[name] ?? 0, milli ? amount.milliValue : amount.value)
+                }
+            }
+            return sum
+        }
+        let requestedCPU = total({ $0.requests }, milli: true)["cpu"]
+        let cpuLimit = total({ $0.limits }, milli: true)["cpu"] ?? 0
+        let memoryLimit = total({ $0.limits }, milli: false)["memory"] ?? 0
+        return LinuxContainerResources(
+            cpuPeriod: CPUMath.quotaPeriod,
+            cpuQuota: CPUMath.quota(milliCPU: cpuLimit),
+            cpuShares: CPUMath.shares(milliCPU: requestedCPU ?? cpuLimit),
+            memoryLimitInBytes: max(memoryLimit, 0)
+        )
     }
 }
 
