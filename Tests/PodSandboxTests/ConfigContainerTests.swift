@@ -167,12 +167,15 @@ struct ConfigContainerTests {
         let pod = try ConfigFixtures.pod(container: "")
         let plan = try VolumePlan.make(pod: pod, context: ConfigFixtures.context)
         let config = try builder.build(
-            ContainerConfigInput(pod: pod, container: pod.spec.containers[0], imageRef: "sha256:abc", imageUser: .uid(0)), volumes: plan)
+            ContainerConfigInput(
+                pod: pod, container: pod.spec.containers[0], imageRef: "sha256:abc", imageUser: .uid(0)),
+            volumes: plan)
         #expect(config.image.image == "sha256:abc")
         #expect(config.image.userSpecifiedImage == "busybox")
         var noImage = pod.spec.containers[0]
         noImage.image = nil
-        #expect { try builder.build(ContainerConfigInput(pod: pod, container: noImage, imageUser: .uid(0)), volumes: plan) } throws: {
+        let input = ContainerConfigInput(pod: pod, container: noImage, imageUser: .uid(0))
+        #expect { try builder.build(input, volumes: plan) } throws: {
             "\($0)".contains("container \"app\": image: must be set")
         }
     }

@@ -25,7 +25,8 @@ enum ConfigFixtures {
     /// A pod with one container `app` described by the JSON of the container's fields (without `name`).
     static func pod(container: String, podSpec: String = "") throws -> Pod {
         let extra = podSpec.isEmpty ? "" : ", \(podSpec)"
-        return try Self.pod(spec: "{\"containers\":[{\"name\":\"app\",\"image\":\"busybox\"\(container.isEmpty ? "" : ", \(container)")}]\(extra)}")
+        let fields = container.isEmpty ? "" : ", \(container)"
+        return try Self.pod(spec: "{\"containers\":[{\"name\":\"app\",\"image\":\"busybox\"\(fields)}]\(extra)}")
     }
 
     static let context = PodConfigContext(

@@ -97,7 +97,8 @@ struct ConfigQOSHashTests {
         #"{"name":"app","image":"nginx:1.25","command":["nginx","-g"],"env":[{"name":"A","value":"1"}]}"#,
         #"{"name":"app","image":"nginx:1.25","command":["nginx"],"env":[{"name":"A","value":"2"}]}"#,
         #"{"name":"app","image":"nginx:1.25","command":["nginx"],"env":[{"name":"A","value":"1"}],"args":["x"]}"#,
-        #"{"name":"app","image":"nginx:1.25","command":["nginx"],"env":[{"name":"A","value":"1"}],"resources":{"limits":{"cpu":"1"}}}"#,
+        #"{"name":"app","image":"nginx:1.25","command":["nginx"],"env":[{"name":"A","value":"1"}],"#
+            + #""resources":{"limits":{"cpu":"1"}}}"#,
     ])
     func hashChangesWithTheSpec(_ changed: String) throws {
         #expect(ContainerHash.compute(try container(changed)) != ContainerHash.compute(try container(Self.base)))

@@ -87,7 +87,8 @@ struct ConfigSandboxTests {
         .init(spec: #", "hostNetwork":true"#, expected: NamespaceOptions(network: .node, pid: .container, ipc: .pod)),
         .init(spec: #", "hostPID":true"#, expected: NamespaceOptions(network: .pod, pid: .node, ipc: .pod)),
         .init(spec: #", "hostIPC":true"#, expected: NamespaceOptions(network: .pod, pid: .container, ipc: .node)),
-        .init(spec: #", "shareProcessNamespace":true"#, expected: NamespaceOptions(network: .pod, pid: .pod, ipc: .pod)),
+        .init(spec: #", "shareProcessNamespace":true"#,
+              expected: NamespaceOptions(network: .pod, pid: .pod, ipc: .pod)),
         .init(spec: #", "hostPID":true, "shareProcessNamespace":true"#,
               expected: NamespaceOptions(network: .pod, pid: .node, ipc: .pod)),
     ]
@@ -125,7 +126,8 @@ struct ConfigSandboxTests {
         let pod = try ConfigFixtures.pod(spec: """
             {"initContainers":[{"name":"init","image":"x","resources":{"limits":{"cpu":"2","memory":"64Mi"}}}],
              "containers":[
-               {"name":"a","image":"x","resources":{"requests":{"cpu":"250m"},"limits":{"cpu":"500m","memory":"128Mi"}}},
+               {"name":"a","image":"x",
+                "resources":{"requests":{"cpu":"250m"},"limits":{"cpu":"500m","memory":"128Mi"}}},
                {"name":"b","image":"x","resources":{"limits":{"cpu":"250m","memory":"128Mi"}}}]}
             """)
         let resources = try builder.build(pod: pod, attempt: 0, hostResolvConf: host).linux.resources

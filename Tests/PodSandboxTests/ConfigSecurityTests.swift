@@ -168,7 +168,8 @@ struct ConfigSecurityTests {
         let bad = try ConfigFixtures.pod(
             container: #""securityContext":{"seccompProfile":{"type":"Localhost","localhostProfile":"bad.json"}}"#)
         let path = Self.profileRoot + "/bad.json"
-        let checker = FakeSeccompChecker(failing: [path: "syscalls[0]: unknown syscall \"nosuch\" on this architecture"])
+        let checker = FakeSeccompChecker(
+            failing: [path: "syscalls[0]: unknown syscall \"nosuch\" on this architecture"])
         #expect { try build(bad, checker: checker) } throws: { error in
             (error as? ContainerConfigError)?.reason == "CreateContainerConfigError"
                 && "\(error)".contains("seccomp profile \(path): syscalls[0]: unknown syscall \"nosuch\"")

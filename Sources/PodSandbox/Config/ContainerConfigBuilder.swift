@@ -23,9 +23,9 @@ public struct ContainerConfigInput: Sendable {
     /// The host file mounted at `terminationMessagePath`, created beforehand by the worker (see
     /// ``VolumePlan/terminationMessageFile(containerName:instance:)``); `nil` mounts nothing.
     public var terminationMessageHostPath: String?
-    /// The pod's hosts file on the host (written by the worker from ``EtcHosts/render(pod:podIPs:clusterDomain:nodeHosts:)``
-    /// at ``EtcHosts/hostFile(podDirectory:)``), mounted at `/etc/hosts` unless the container mounts something there
-    /// itself; `nil` leaves the runtime's file.
+    /// The pod's hosts file on the host (written by the worker from
+    /// ``EtcHosts/render(pod:podIPs:clusterDomain:nodeHosts:)`` at ``EtcHosts/hostFile(podDirectory:)``), mounted at
+    /// `/etc/hosts` unless the container mounts something there itself; `nil` leaves the runtime's file.
     public var etcHostsHostPath: String?
 
     /// - Parameters:
@@ -137,13 +137,15 @@ public struct ContainerConfigBuilder: Sendable {
         if let hostFile = input.terminationMessageHostPath, !terminationPath.isEmpty {
             mounts.append(Mount(containerPath: terminationPath, hostPath: hostFile))
         }
-        if let hostsFile = input.etcHostsHostPath, !mounts.contains(where: { $0.containerPath == EtcHosts.containerPath }) {
+        let mountsEtcHosts = mounts.contains { $0.containerPath == EtcHosts.containerPath }
+        if let hostsFile = input.etcHostsHostPath, !mountsEtcHosts {
             mounts.append(Mount(containerPath: EtcHosts.containerPath, hostPath: hostsFile))
         }
         let attempt = UInt32(clamping: max(input.restartCount, 0))
         return ContainerConfig(
             metadata: ContainerMetadata(name: container.name, attempt: attempt),
-            image: ImageSpec(image, userSpecifiedImage: container.image ?? "", runtimeHandler: self.context.runtimeHandler),
+            image: ImageSpec(
+                image, userSpecifiedImage: container.image ?? "", runtimeHandler: self.context.runtimeHandler),
             command: container.command.map { EnvExpansion.expand($0, variables: variables) },
             args: container.args.map { EnvExpansion.expand($0, variables: variables) },
             workingDir: container.workingDir ?? "",

@@ -121,8 +121,8 @@ struct ContainerEnvironment {
     func resourceValue(_ selector: ResourceFieldSelector, field: String) throws(ContainerConfigError) -> String {
         var target = self.container
         if let name = selector.containerName, !name.isEmpty, name != self.container.name {
-            guard let named = (self.pod.spec.containers + self.pod.spec.initContainers).first(where: { $0.name == name })
-            else {
+            let all = self.pod.spec.containers + self.pod.spec.initContainers
+            guard let named = all.first(where: { $0.name == name }) else {
                 throw self.error(field, "containerName \"\(name)\" is not a container of the pod")
             }
             target = named

@@ -23,7 +23,8 @@ public struct HostVolumeSetup: VolumeSetup {
             var options = "mode=0777"
             if sizeBytes > 0 { options += ",size=\(sizeBytes)" }
             guard mount("tmpfs", path, "tmpfs", 0, options) == 0 else {
-                throw Self.failure(name, HostFileError(operation: "mount tmpfs (\(options)) on", path: path, errno: errno))
+                let error = HostFileError(operation: "mount tmpfs (\(options)) on", path: path, errno: errno)
+                throw Self.failure(name, error)
             }
         case .hostPath(let check):
             try Self.check(path, check, what: name)
@@ -77,7 +78,9 @@ public struct HostVolumeSetup: VolumeSetup {
         try Self.makeDirectories(parent, mode: 0o755, what: what)
         let temporary = path + ".tmp"
         let fd = open(temporary, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Self.failure(what, HostFileError(operation: "create", path: temporary, errno: errno)) }
+        guard fd >= 0 else {
+            throw Self.failure(what, HostFileError(operation: "create", path: temporary, errno: errno))
+        }
         var bytes = Array(contents.utf8)[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -108,7 +111,8 @@ public struct HostVolumeSetup: VolumeSetup {
         var root = stat()
         guard lstat(plan.podDirectory, &root) == 0 else {
             if errno == ENOENT { return }
-            throw Self.failure("pod directory", HostFileError(operation: "lstat", path: plan.podDirectory, errno: errno))
+            let error = HostFileError(operation: "lstat", path: plan.podDirectory, errno: errno)
+            throw Self.failure("pod directory", error)
         }
         try Self.removeTree(plan.podDirectory, device: root.st_dev)
     }
@@ -182,7 +186,8 @@ public struct HostVolumeSetup: VolumeSetup {
             if !exists {
                 let fd = open(path, O_CREAT | O_RDONLY | O_CLOEXEC, 0o644)
                 guard fd >= 0 else {
-                    throw Self.failure(what, HostFileError(operation: "create (parent must exist)", path: path, errno: errno))
+                    let error = HostFileError(operation: "create (parent must exist)", path: path, errno: errno)
+                    throw Self.failure(what, error)
                 }
                 close(fd)
             } else if format != S_IFREG {

@@ -68,8 +68,8 @@ extension VolumePlan {
             return value
         }
         guard missing.isEmpty else {
-            throw ContainerConfigError(
-                "\(field): subPathExpr \"\(expression)\": missing value for \(missing.sorted().joined(separator: ", "))")
+            let names = missing.sorted().joined(separator: ", ")
+            throw ContainerConfigError("\(field): subPathExpr \"\(expression)\": missing value for \(names)")
         }
         return expanded
     }
@@ -101,7 +101,8 @@ extension VolumePlan {
             return .bidirectional
         case let other:
             throw ContainerConfigError(
-                "\(field): mountPropagation \"\(other)\" is not one of \"None\", \"HostToContainer\", \"Bidirectional\"")
+                "\(field): mountPropagation \"\(other)\" is not one of \"None\", \"HostToContainer\", "
+                    + "\"Bidirectional\"")
         }
     }
 }

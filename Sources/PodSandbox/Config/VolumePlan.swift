@@ -119,7 +119,8 @@ public struct VolumePlan: Hashable, Sendable {
                     let size = Self.memoryVolumeSize(pod: pod, sizeLimit: emptyDir.sizeLimit, context: context)
                     volumes.append(Volume(name: volume.name, hostPath: path, kind: .memory(sizeBytes: size)))
                 } else if let medium = emptyDir.medium?.rawValue, !medium.isEmpty {
-                    throw ContainerConfigError("\(field): emptyDir medium \"\(medium)\" is not supported (\"\" or Memory)")
+                    throw ContainerConfigError(
+                        "\(field): emptyDir medium \"\(medium)\" is not supported (\"\" or Memory)")
                 } else {
                     volumes.append(Volume(name: volume.name, hostPath: path, kind: .emptyDir))
                 }
@@ -132,7 +133,8 @@ public struct VolumePlan: Hashable, Sendable {
                     let known = HostPathCheck.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
                     throw ContainerConfigError("\(field): hostPath.type \"\(typeName)\" is not one of \(known)")
                 }
-                volumes.append(Volume(name: volume.name, hostPath: HostPath.clean(hostPath.path), kind: .hostPath(check)))
+                let path = HostPath.clean(hostPath.path)
+                volumes.append(Volume(name: volume.name, hostPath: path, kind: .hostPath(check)))
             } else {
                 throw ContainerConfigError("\(field): \(Self.unsupportedType(volume))")
             }
