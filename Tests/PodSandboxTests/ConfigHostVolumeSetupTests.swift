@@ -97,6 +97,21 @@ struct ConfigHostVolumeSetupTests {
         #expect(attributes[.posixPermissions] as? Int == 0o666)
     }
 
+    /// `/proc/self/mounts`, read until EOF (procfs files report size 0).
+    static func procMounts() -> String {
+        let fd = open("/proc/self/mounts", O_RDONLY)
+        guard fd >= 0 else { return "" }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     static var rootTests: Bool {
         ProcessInfo.processInfo.environment["NODEAGENT_ROOT_TESTS"] == "1" && getuid() == 0
     }
@@ -115,12 +130,16 @@ struct ConfigHostVolumeSetupTests {
         var stats = statvfs()
         #expect(statvfs(path, &stats) == 0)
         #expect(Int64(stats.f_blocks) * Int64(stats.f_frsize) == 8 << 20)
-        let mounts = try String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)
-            .split(separator: "\n").filter { $0.split(separator: " ").dropFirst().first.map(String.init) == path }
+        let mounts = Self.procMounts().split(separator: "\n").filter { $0.split(separator: " ").dropFirst().first.map(String.init) == path }
         #expect(mounts.count == 1)
         #expect(mounts.first?.split(separator: " ").dropFirst(2).first == "tmpfs")
         try setup.tearDown(plan)
         #expect(!FileManager.default.fileExists(atPath: podDirectory))
-        #expect(!(try String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)).contains(path))
+        #expect(!Self.procMounts().contains(path))
+
+        // An orphan: the spec is gone, the tmpfs is found under the pod directory.
+        try setup.setUp(plan)
+        try setup.tearDown(VolumePlan(podUID: "u-2", podDirectory: podDirectory, volumes: []))
+        #expect(!FileManager.default.fileExists(atPath: podDirectory))
     }
 }

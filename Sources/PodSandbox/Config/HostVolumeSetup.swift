@@ -100,12 +100,16 @@ public struct HostVolumeSetup: VolumeSetup {
     }
 
     public func tearDown(_ plan: VolumePlan) throws(VolumeSetupError) {
-        for volume in plan.volumes {
-            guard case .memory = volume.kind else { continue }
-            let name = "volume \"\(volume.name)\""
-            guard (try? Self.isMountPoint(volume.hostPath, what: name)) == true else { continue }
-            guard umount2(volume.hostPath, 0) == 0 || errno == EINVAL || errno == ENOENT else {
-                throw Self.failure(name, HostFileError(operation: "umount", path: volume.hostPath, errno: errno))
+        // Every emptyDir that is a mount point is a tmpfs the agent mounted: found by listing the directory, so
+        // that a pod whose spec is gone (an orphan after an agent restart) is cleaned up as well.
+        let emptyDirs = VolumePlan.emptyDirPath(podDirectory: plan.podDirectory, name: "")
+        let names = Set(plan.volumes.map(\.name) + ((try? Self.entries(emptyDirs)) ?? []))
+        for name in names.sorted() {
+            let path = VolumePlan.emptyDirPath(podDirectory: plan.podDirectory, name: name)
+            let what = "volume \"\(name)\""
+            guard (try? Self.isMountPoint(path, what: what)) == true else { continue }
+            guard umount2(path, 0) == 0 || errno == EINVAL || errno == ENOENT else {
+                throw Self.failure(what, HostFileError(operation: "umount", path: path, errno: errno))
             }
         }
         var root = stat()

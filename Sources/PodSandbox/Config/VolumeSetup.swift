@@ -44,8 +44,9 @@ public protocol VolumeSetup: Sendable {
     /// - Throws: ``VolumeSetupError`` naming the path.
     func writeFile(_ path: String, contents: String) throws(VolumeSetupError)
 
-    /// Removes the pod's directory: unmounts its memory-backed volumes, then deletes the tree without
-    /// crossing into other file systems.
+    /// Removes the pod's directory: unmounts its memory-backed volumes (those of the plan and any mounted
+    /// emptyDir found there, for pods whose spec is gone), then deletes the tree without crossing into other
+    /// file systems.
     ///
     /// - Parameter plan: the pod's plan.
     /// - Throws: ``VolumeSetupError`` when a tmpfs cannot be unmounted or the tree cannot be removed.
