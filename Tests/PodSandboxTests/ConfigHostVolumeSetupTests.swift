@@ -130,7 +130,9 @@ struct ConfigHostVolumeSetupTests {
         var stats = statvfs()
         #expect(statvfs(path, &stats) == 0)
         #expect(Int64(stats.f_blocks) * Int64(stats.f_frsize) == 8 << 20)
-        let mounts = Self.procMounts().split(separator: "\n").filter { $0.split(separator: " ").dropFirst().first.map(String.init) == path }
+        let mounts = Self.procMounts().split(separator: "\n").filter {
+            $0.split(separator: " ").dropFirst().first.map(String.init) == path
+        }
         #expect(mounts.count == 1)
         #expect(mounts.first?.split(separator: " ").dropFirst(2).first == "tmpfs")
         try setup.tearDown(plan)
