@@ -4,6 +4,7 @@ public struct PodSandboxConfigError: Error, Hashable, Sendable, CustomStringConv
     /// The reason upstream reports when a sandbox cannot be created.
     public static let reason = "CreatePodSandboxError"
 
+    /// What is wrong, naming the pod field.
     public var message: String
 
     /// - Parameter message: what is wrong, naming the pod field.
@@ -11,6 +12,7 @@ public struct PodSandboxConfigError: Error, Hashable, Sendable, CustomStringConv
         self.message = message
     }
 
+    /// The message.
     public var description: String { self.message }
 }
 
@@ -31,5 +33,6 @@ public struct ContainerConfigError: Error, Hashable, Sendable, CustomStringConve
         self.message = message
     }
 
+    /// `<reason>: <message>`.
     public var description: String { "\(self.reason): \(self.message)" }
 }

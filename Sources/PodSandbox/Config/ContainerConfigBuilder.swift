@@ -100,7 +100,9 @@ public enum ImageUser: Hashable, Sendable {
 /// let id = try await runtime.createContainer(podSandboxID: sandboxID, config: config, sandboxConfig: sandboxConfig)
 /// ```
 public struct ContainerConfigBuilder: Sendable {
+    /// Node facts and agent settings.
     public var context: PodConfigContext
+    /// Checks Localhost seccomp profiles before they are used.
     public var seccompChecker: any SeccompProfileChecking
 
     /// - Parameters:

@@ -4,8 +4,11 @@ import Glibc
 
 /// A failed system call on a host path: the call, the path and `strerror(errno)`.
 public struct HostFileError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The system call or step that failed.
     public var operation: String
+    /// The path it was called on.
     public var path: String
+    /// The error number.
     public var errno: Int32
 
     /// - Parameters:
@@ -18,6 +21,7 @@ public struct HostFileError: Error, Hashable, Sendable, CustomStringConvertible 
         self.errno = errno
     }
 
+    /// `<operation> <path>: <strerror>`.
     public var description: String {
         "\(self.operation) \(self.path): \(String(cString: strerror(self.errno)))"
     }

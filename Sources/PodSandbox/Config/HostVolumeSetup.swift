@@ -8,8 +8,10 @@ import Glibc
 /// Sub-path safety is checked, not enforced by bind-mounting file descriptors as upstream does, so a
 /// container that swaps a checked directory for a symlink between the check and its start is not stopped.
 public struct HostVolumeSetup: VolumeSetup {
+    /// The setup for the local node.
     public init() {}
 
+    /// Creates an emptyDir (mode 0777), mounts a memory-backed one once, or checks a hostPath.
     public func setUp(_ volume: VolumePlan.Volume) throws(VolumeSetupError) {
         let path = volume.hostPath
         let name = "volume \"\(volume.name)\""
@@ -31,6 +33,7 @@ public struct HostVolumeSetup: VolumeSetup {
         }
     }
 
+    /// See ``VolumeSetup/prepareSubPath(_:)``.
     public func prepareSubPath(_ mount: VolumePlan.PlannedMount) throws(VolumeSetupError) {
         let name = "volume \"\(mount.volume.name)\" subPath \"\(mount.subPath)\""
         guard let volumeRoot = Self.realPath(mount.volume.hostPath) else {
@@ -58,6 +61,7 @@ public struct HostVolumeSetup: VolumeSetup {
         }
     }
 
+    /// See ``VolumeSetup/createTerminationMessageFile(_:)``.
     public func createTerminationMessageFile(_ path: String) throws(VolumeSetupError) {
         let what = "termination message file"
         var parent = path
@@ -70,6 +74,7 @@ public struct HostVolumeSetup: VolumeSetup {
         Self.chmod(path, 0o666)
     }
 
+    /// See ``VolumeSetup/writeFile(_:contents:)``: written to `<path>.tmp`, then renamed over `path`.
     public func writeFile(_ path: String, contents: String) throws(VolumeSetupError) {
         let what = "file"
         var parent = path
@@ -99,6 +104,7 @@ public struct HostVolumeSetup: VolumeSetup {
         }
     }
 
+    /// See ``VolumeSetup/tearDown(_:)``.
     public func tearDown(_ plan: VolumePlan) throws(VolumeSetupError) {
         // Every emptyDir that is a mount point is a tmpfs the agent mounted: found by listing the directory, so
         // that a pod whose spec is gone (an orphan after an agent restart) is cleaned up as well.

@@ -4,8 +4,11 @@ public struct PodConfigContext: Hashable, Sendable {
     /// The node's allocatable resources, used where upstream falls back to them (downward API limits, the
     /// size of memory-backed emptyDirs).
     public struct Allocatable: Hashable, Sendable {
+        /// Allocatable CPU in milli-CPUs.
         public var milliCPU: Int64
+        /// Allocatable memory in bytes.
         public var memoryBytes: Int64
+        /// Allocatable ephemeral storage in bytes.
         public var ephemeralStorageBytes: Int64
 
         /// - Parameters:

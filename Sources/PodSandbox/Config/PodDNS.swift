@@ -30,7 +30,9 @@ public enum PodDNS {
         /// `spec.dnsPolicy`: `ClusterFirst`, `ClusterFirstWithHostNet`, `Default` or `None` (empty means
         /// `ClusterFirst`).
         public var policy: String
+        /// `spec.hostNetwork`.
         public var hostNetwork: Bool
+        /// The pod's namespace, for the `<ns>.svc.<domain>` search domain.
         public var namespace: String
         /// `spec.dnsConfig.nameservers`.
         public var nameservers: [String]
@@ -65,7 +67,9 @@ public enum PodDNS {
 
     /// One `dnsConfig.options` entry.
     public struct DNSOption: Hashable, Sendable {
+        /// The option name, e.g. `ndots`.
         public var name: String
+        /// Its value, if any.
         public var value: String?
 
         /// - Parameters:

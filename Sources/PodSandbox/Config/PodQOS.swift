@@ -20,7 +20,9 @@ public enum PodQOS {
 
     /// The resources of one container in milli-units (milli-CPU, milli-bytes) by resource name.
     public struct ContainerResources: Hashable, Sendable {
+        /// Requested amounts in milli-units by resource name.
         public var requests: [String: Int64]
+        /// Limits in milli-units by resource name.
         public var limits: [String: Int64]
 
         /// - Parameters:

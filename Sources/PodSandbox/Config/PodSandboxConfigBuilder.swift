@@ -16,6 +16,7 @@ public struct PodSandboxConfigBuilder: Sendable {
     /// Longest hostname the kernel accepts.
     public static let maxHostnameLength = 63
 
+    /// Node facts and agent settings.
     public var context: PodConfigContext
 
     /// - Parameter context: node facts and agent settings.

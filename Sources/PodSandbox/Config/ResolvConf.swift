@@ -8,8 +8,11 @@ import Glibc
 /// accumulate, the last `search` line wins (trailing dots removed), the last `options` line wins, comments
 /// (`#`) and unknown keywords are ignored.
 public struct ResolvConf: Hashable, Sendable {
+    /// `nameserver` entries, in order.
     public var nameservers: [String]
+    /// The search domains of the last `search` line.
     public var searches: [String]
+    /// The options of the last `options` line.
     public var options: [String]
 
     /// A resolv.conf with the given contents.
@@ -77,6 +80,7 @@ public struct ResolvConf: Hashable, Sendable {
 public struct ResolvConfError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The file at fault.
     public var path: String
+    /// What is wrong.
     public var message: String
 
     /// - Parameters:
@@ -87,5 +91,6 @@ public struct ResolvConfError: Error, Hashable, Sendable, CustomStringConvertibl
         self.message = message
     }
 
+    /// `<path>: <message>`.
     public var description: String { "\(self.path): \(self.message)" }
 }

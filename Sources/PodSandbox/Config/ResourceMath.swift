@@ -7,7 +7,9 @@ public enum CPUMath {
     public static let minShares: Int64 = 2
     /// The kernel's maximum.
     public static let maxShares: Int64 = 262_144
+    /// Shares of one CPU.
     public static let sharesPerCPU: Int64 = 1024
+    /// Milli-CPUs per CPU.
     public static let milliCPUToCPU: Int64 = 1000
     /// The CFS period the kubelet uses: 100000 µs = 100 ms.
     public static let quotaPeriod: Int64 = 100_000

@@ -15,6 +15,7 @@ public protocol SeccompProfileChecking: Sendable {
 public struct SeccompProfileError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The profile file.
     public var path: String
+    /// What is wrong.
     public var message: String
 
     /// - Parameters:
@@ -25,6 +26,7 @@ public struct SeccompProfileError: Error, Hashable, Sendable, CustomStringConver
         self.message = message
     }
 
+    /// `seccomp profile <path>: <message>`.
     public var description: String { "seccomp profile \(self.path): \(self.message)" }
 }
 
@@ -32,14 +34,18 @@ public struct SeccompProfileError: Error, Hashable, Sendable, CustomStringConver
 public struct SeccompProfileDocument: Hashable, Sendable, Decodable {
     /// One rule: the syscalls it names (`names`, or the older single `name`) and its action.
     public struct Rule: Hashable, Sendable, Decodable {
+        /// The syscalls the rule names.
         public var names: [String]
+        /// The older single-syscall form.
         public var name: String?
+        /// The action, e.g. `SCMP_ACT_ALLOW`.
         public var action: String
 
         enum CodingKeys: String, CodingKey {
             case names, name, action
         }
 
+        /// Decodes a rule; `names` defaults to empty.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             self.names = try container.decodeIfPresent([String].self, forKey: .names) ?? []
@@ -51,14 +57,18 @@ public struct SeccompProfileDocument: Hashable, Sendable, Decodable {
         public var allNames: [String] { self.names + (self.name.map { [$0] } ?? []) }
     }
 
+    /// The action for syscalls no rule names.
     public var defaultAction: String
+    /// `SCMP_ARCH_*` names, may be empty.
     public var architectures: [String]
+    /// The rules.
     public var syscalls: [Rule]
 
     enum CodingKeys: String, CodingKey {
         case defaultAction, architectures, syscalls
     }
 
+    /// Decodes a profile; `defaultAction` is required.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.defaultAction = try container.decode(String.self, forKey: .defaultAction)
@@ -145,8 +155,10 @@ public struct SeccompProfileDocument: Hashable, Sendable, Decodable {
 /// The real checker: reads the profile from disk and resolves each syscall name with libseccomp on the
 /// native architecture (`seccomp_syscall_resolve_name` must not return `__NR_SCMP_ERROR`).
 public struct SeccompProfileChecker: SeccompProfileChecking {
+    /// The checker for this node.
     public init() {}
 
+    /// Reads, parses and validates the profile at `path`.
     public func check(profilePath path: String) throws(SeccompProfileError) {
         let bytes: [UInt8]
         do {

@@ -43,8 +43,11 @@ public struct VolumePlan: Hashable, Sendable {
 
     /// A volume and its host path.
     public struct Volume: Hashable, Sendable {
+        /// The volume's name in the pod spec.
         public var name: String
+        /// Its absolute path on the node.
         public var hostPath: String
+        /// What it is.
         public var kind: Kind
 
         /// - Parameters:

@@ -4,6 +4,7 @@ import Glibc
 
 /// A volume could not be set up or torn down; the message names the volume and the path.
 public struct VolumeSetupError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What failed, naming the volume and path.
     public var message: String
 
     /// - Parameter message: what failed, naming the volume and path.
@@ -11,6 +12,7 @@ public struct VolumeSetupError: Error, Hashable, Sendable, CustomStringConvertib
         self.message = message
     }
 
+    /// The message.
     public var description: String { self.message }
 }
 
