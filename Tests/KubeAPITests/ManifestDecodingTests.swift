@@ -172,7 +172,8 @@ import Testing
         #expect {
             try ManifestDecoding.decodePods(Data(yaml.utf8), source: "u")
         } throws: { error in
-            (error as? ManifestDecodingError)?.fieldErrors.map(\.description) == ["items[0].spec.containers: Required value"]
+            let fieldErrors = (error as? ManifestDecodingError)?.fieldErrors.map(\.description)
+            return fieldErrors == ["items[0].spec.containers: Required value"]
         }
     }
 }

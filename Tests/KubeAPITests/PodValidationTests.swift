@@ -49,17 +49,21 @@ import Testing
             "spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive"
         ]),
         Case(name: "protocol", mutate: { $0.spec.containers[0].ports[0].protocol = "ICMP" }, expected: [
-            "spec.containers[0].ports[0].protocol: Unsupported value: \"ICMP\": supported values: \"SCTP\", \"TCP\", \"UDP\""
+            "spec.containers[0].ports[0].protocol: Unsupported value: \"ICMP\": "
+                + "supported values: \"SCTP\", \"TCP\", \"UDP\""
         ]),
         Case(name: "restart policy", mutate: { $0.spec.restartPolicy = "Sometimes" }, expected: [
-            "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"Never\", \"OnFailure\""
+            "spec.restartPolicy: Unsupported value: \"Sometimes\": "
+                + "supported values: \"Always\", \"Never\", \"OnFailure\""
         ]),
         Case(name: "sidecar on app container", mutate: { $0.spec.containers[0].restartPolicy = .always }, expected: [
             "spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers"
         ]),
         Case(name: "init restart policy", mutate: {
             $0.spec.initContainers = [Container(name: "init", image: "busybox", restartPolicy: "Never")]
-        }, expected: ["spec.initContainers[0].restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""]),
+        }, expected: [
+            "spec.initContainers[0].restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""
+        ]),
         Case(name: "unknown volume", mutate: { $0.spec.containers[0].volumeMounts[0].name = "cache" }, expected: [
             "spec.containers[0].volumeMounts[0].name: Not found: \"cache\""
         ]),
@@ -71,7 +75,9 @@ import Testing
         }, expected: ["spec.volumes[0].hostPath.path: Invalid value: \"var/data\": must be an absolute path"]),
         Case(name: "hostPath type", mutate: {
             $0.spec.volumes[0] = Volume(name: "data", hostPath: HostPathVolumeSource(path: "/d", type: "Folder"))
-        }, expected: ["spec.volumes[0].hostPath.type: Unsupported value: \"Folder\": supported values: \"\", \"BlockDevice\""]),
+        }, expected: [
+            "spec.volumes[0].hostPath.type: Unsupported value: \"Folder\": supported values: \"\", \"BlockDevice\""
+        ]),
         Case(name: "emptyDir medium", mutate: { $0.spec.volumes[0].emptyDir?.medium = "Disk" }, expected: [
             "spec.volumes[0].emptyDir.medium: Unsupported value: \"Disk\": supported values: \"\", \"Memory\""
         ]),
@@ -83,9 +89,12 @@ import Testing
         ]),
         Case(name: "negative period", mutate: {
             $0.spec.containers[0].readinessProbe = Probe(exec: ExecAction(command: ["true"]), periodSeconds: -1)
-        }, expected: ["spec.containers[0].readinessProbe.periodSeconds: Invalid value: -1: must be greater than or equal to 0"]),
+        }, expected: [
+            "spec.containers[0].readinessProbe.periodSeconds: Invalid value: -1: must be greater than or equal to 0"
+        ]),
         Case(name: "pull policy", mutate: { $0.spec.containers[0].imagePullPolicy = "Sometimes" }, expected: [
-            "spec.containers[0].imagePullPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\""
+            "spec.containers[0].imagePullPolicy: Unsupported value: \"Sometimes\": "
+                + "supported values: \"Always\", \"IfNotPresent\", \"Never\""
         ]),
         Case(name: "dns policy", mutate: { $0.spec.dnsPolicy = "Google" }, expected: [
             "spec.dnsPolicy: Unsupported value: \"Google\""
@@ -95,7 +104,10 @@ import Testing
         ]),
         Case(name: "request above limit", mutate: {
             $0.spec.containers[0].resources = ResourceRequirements(limits: ["cpu": "1"], requests: ["cpu": "2"])
-        }, expected: ["spec.containers[0].resources.requests[cpu]: Invalid value: \"2\": must be less than or equal to cpu limit of 1"]),
+        }, expected: [
+            "spec.containers[0].resources.requests[cpu]: Invalid value: \"2\": "
+                + "must be less than or equal to cpu limit of 1"
+        ]),
     ])
     func reportsUpstreamMessages(_ testCase: Case) {
         var pod = Self.valid()

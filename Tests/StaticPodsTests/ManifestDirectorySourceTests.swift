@@ -48,7 +48,11 @@ func manifest(_ name: String, image: String = "busybox") -> String {
     }
 
     /// Waits until the source's current snapshot has exactly these pod names.
-    func waitFor(_ source: ManifestDirectorySource, names: [String], errors: Int = 0) async throws -> PodSourceSnapshot {
+    func waitFor(
+        _ source: ManifestDirectorySource,
+        names: [String],
+        errors: Int = 0
+    ) async throws -> PodSourceSnapshot {
         try await poll("pods \(names) with \(errors) errors", timeout: .seconds(10)) {
             guard let snapshot = source.current, snapshot.pods.map(\.metadata.name) == names,
                 snapshot.errors.count == errors
@@ -62,7 +66,9 @@ func manifest(_ name: String, image: String = "busybox") -> String {
         let source = self.source()
         try await withRunning(source) {
             let first = try await self.waitFor(source, names: ["web-node-a"])
-            try self.write("db.json", #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"db"},"spec":{"containers":[{"name":"m","image":"x"}]}}"#)
+            let json = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"db"},"#
+                + #""spec":{"containers":[{"name":"m","image":"x"}]}}"#
+            try self.write("db.json", json)
             _ = try await self.waitFor(source, names: ["db-node-a", "web-node-a"])
             try self.write("web.yaml", manifest("web", image: "nginx"))
             let updated = try await poll("updated image", timeout: .seconds(10)) {
@@ -89,7 +95,8 @@ func manifest(_ name: String, image: String = "busybox") -> String {
             try self.write("notes.txt", "hello")
             try self.write(".tmp-web.yaml", manifest("web", image: "nginx"))
             try FileManager.default.replaceItemAt(
-                self.root.appendingPathComponent("web.yaml"), withItemAt: self.root.appendingPathComponent(".tmp-web.yaml")
+                self.root.appendingPathComponent("web.yaml"),
+                withItemAt: self.root.appendingPathComponent(".tmp-web.yaml")
             )
             let replaced = try await poll("replaced pod", timeout: .seconds(10)) {
                 source.current?.pods.first { $0.spec.containers.first?.image == "nginx" }

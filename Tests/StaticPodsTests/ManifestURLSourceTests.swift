@@ -48,7 +48,9 @@ import Testing
 
             server.set("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: c}]}\n")
             let invalid = try await poll("invalid pod reported", timeout: .seconds(10)) {
-                source.current.flatMap { $0.errors.first?.message.contains("spec.containers[0].image") == true ? $0 : nil }
+                source.current.flatMap { snapshot in
+                    snapshot.errors.first?.message.contains("spec.containers[0].image") == true ? snapshot : nil
+                }
             }
             #expect(invalid.pods.count == 2)
 

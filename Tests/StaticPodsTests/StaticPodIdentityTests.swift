@@ -41,7 +41,9 @@ import Testing
     @Test(arguments: [
         Variant(name: "other node", pod: pod(), node: "node-2", source: .file, location: "/m/web.yaml"),
         Variant(name: "other path", pod: pod(), node: "node-1", source: .file, location: "/m/web2.yaml"),
-        Variant(name: "other content", pod: pod(image: "nginx"), node: "node-1", source: .file, location: "/m/web.yaml"),
+        Variant(
+            name: "other content", pod: pod(image: "nginx"), node: "node-1", source: .file, location: "/m/web.yaml"
+        ),
         Variant(name: "url source", pod: pod(), node: "node-1", source: .http, location: "/m/web.yaml"),
     ])
     func uidChangesWith(_ variant: Variant) {
@@ -83,7 +85,8 @@ import Testing
             to: Self.pod(), nodeName: "n", source: .file, location: "/m/a.yaml", seen: Date(timeIntervalSince1970: 99)
         )
         #expect(early.metadata.uid == late.metadata.uid)
-        #expect(early.metadata.annotations["kubernetes.io/config.seen"] != late.metadata.annotations["kubernetes.io/config.seen"])
+        let key = "kubernetes.io/config.seen"
+        #expect(early.metadata.annotations[key] != late.metadata.annotations[key])
     }
 
     @Test func urlSourceAddsNoToleration() {
@@ -98,7 +101,9 @@ import Testing
         var manifest = Self.pod()
         manifest.metadata.uid = "fixed"
         manifest.metadata.namespace = "kube-system"
-        let pod = StaticPodIdentity.applyDefaults(to: manifest, nodeName: "n", source: .file, location: "/a", seen: Date())
+        let pod = StaticPodIdentity.applyDefaults(
+            to: manifest, nodeName: "n", source: .file, location: "/a", seen: Date()
+        )
         #expect(pod.metadata.uid == "fixed")
         #expect(pod.metadata.namespace == "kube-system")
     }
@@ -125,9 +130,11 @@ import Testing
             now: Date()
         )
         #expect(snapshot.pods.count == 1)
-        #expect(snapshot.pods.first?.metadata.uid == StaticPodIdentity.uid(of: pod, nodeName: "n", source: .file, location: "/m/a.yaml"))
+        let uid = StaticPodIdentity.uid(of: pod, nodeName: "n", source: .file, location: "/m/a.yaml")
+        #expect(snapshot.pods.first?.metadata.uid == uid)
         #expect(snapshot.errors.map(\.path) == ["/m/b.yaml"])
-        #expect(snapshot.errors.first?.message.contains("duplicate pod \"default/web-n\": already defined by /m/a.yaml") == true)
+        let message = "duplicate pod \"default/web-n\": already defined by /m/a.yaml"
+        #expect(snapshot.errors.first?.message.contains(message) == true)
     }
 
     @Test func firstSeenSurvivesRescansAndResetsAfterRemoval() {
