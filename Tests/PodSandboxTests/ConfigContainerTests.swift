@@ -207,4 +207,16 @@ struct ConfigContainerTests {
         let pod = try ConfigFixtures.pod(container: "\"resources\":\(testCase.resources)")
         #expect(try build(pod).linux.resources == testCase.expected)
     }
+
+    @Test func sidecarOOMScoreFollowsTheSmallestRegularContainer() throws {
+        let pod = try ConfigFixtures.pod(spec: """
+            {"initContainers":[{"name":"proxy","image":"x","restartPolicy":"Always"}],
+             "containers":[{"name":"app","image":"x","resources":{"requests":{"memory":"2Gi"}}}]}
+            """)
+        let plan = try VolumePlan.make(pod: pod, context: ConfigFixtures.context)
+        let config = try builder.build(
+            ContainerConfigInput(pod: pod, container: pod.spec.initContainers[0], imageUser: .uid(0)), volumes: plan)
+        // 1000 - 1000 * 2Gi / 8Gi = 750, below the sidecar's own 999.
+        #expect(config.linux.resources?.oomScoreAdj == 750)
+    }
 }

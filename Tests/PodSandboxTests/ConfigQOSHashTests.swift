@@ -73,6 +73,11 @@ struct ConfigQOSHashTests {
         #expect(OOMScore.containerAdjust(qos: .burstable, memoryRequest: 2 * gi, memoryCapacity: gi) == 3)
         #expect(OOMScore.containerAdjust(qos: .bestEffort, memoryRequest: 0, memoryCapacity: gi, nodeCritical: true)
             == -997)
+        // A sidecar scores no higher than the regular container with the smallest request.
+        #expect(OOMScore.containerAdjust(qos: .burstable, memoryRequest: 0, memoryCapacity: gi,
+                                         sidecarFloorRequest: gi / 4) == 750)
+        #expect(OOMScore.containerAdjust(qos: .burstable, memoryRequest: gi / 2, memoryCapacity: gi,
+                                         sidecarFloorRequest: gi / 4) == 500)
     }
 
     static let base = #"{"name":"app","image":"nginx:1.25","command":["nginx"],"env":[{"name":"A","value":"1"}]}"#

@@ -21,7 +21,8 @@ extension ContainerConfigBuilder {
             qos: PodQOS.compute(pod),
             memoryRequest: memoryRequest,
             memoryCapacity: self.context.memoryCapacity,
-            nodeCritical: pod.spec.priorityClassName == "system-node-critical"
+            nodeCritical: pod.spec.priorityClassName == "system-node-critical",
+            sidecarFloorRequest: Self.isSidecar(container, of: pod) ? Self.smallestRegularMemoryRequest(pod) : nil
         )
         return LinuxContainerResources(
             cpuPeriod: CPUMath.quotaPeriod,
@@ -30,5 +31,15 @@ extension ContainerConfigBuilder {
             memoryLimitInBytes: max(memoryLimit, 0),
             oomScoreAdj: oomScoreAdj
         )
+    }
+
+    /// An init container with `restartPolicy: Always`.
+    static func isSidecar(_ container: Container, of pod: Pod) -> Bool {
+        container.restartPolicy?.rawValue == "Always" && pod.spec.initContainers.contains { $0.name == container.name }
+    }
+
+    /// The smallest memory request (defaulted from the limit) among the regular containers.
+    static func smallestRegularMemoryRequest(_ pod: Pod) -> Int64? {
+        pod.spec.containers.map { ContainerResources($0.resources).requests["memory"]?.value ?? 0 }.min()
     }
 }

@@ -47,20 +47,24 @@ public enum OOMScore {
 
     /// The score adjustment of one container.
     ///
-    /// Burstable: `1000 - 1000 * memoryRequest / memoryCapacity`, kept above Guaranteed (at least 3) and
-    /// below BestEffort (999 at most).
+    /// Burstable: `1000 - 1000 * memoryRequest / memoryCapacity` (for a sidecar at most the score of the
+    /// regular container with the smallest request), kept above Guaranteed (at least 3) and below BestEffort
+    /// (999 at most).
     ///
     /// - Parameters:
     ///   - qos: the pod's QoS class.
     ///   - memoryRequest: the container's memory request in bytes.
     ///   - memoryCapacity: the node's memory capacity in bytes.
     ///   - nodeCritical: whether the pod has priority class `system-node-critical`.
+    ///   - sidecarFloorRequest: for a sidecar (an init container with `restartPolicy: Always`), the smallest
+    ///     memory request of the pod's regular containers: the sidecar never scores above them.
     /// - Returns: the value for `oom_score_adj`.
     public static func containerAdjust(
         qos: PodQOS.Class,
         memoryRequest: Int64,
         memoryCapacity: Int64,
-        nodeCritical: Bool = false
+        nodeCritical: Bool = false,
+        sidecarFloorRequest: Int64? = nil
     ) -> Int64 {
         if nodeCritical { return Self.guaranteed }
         switch qos {
@@ -69,9 +73,12 @@ public enum OOMScore {
         case .burstable: break
         }
         guard memoryCapacity > 0 else { return Self.bestEffort - 1 }
-        let (product, overflow) = memoryRequest.multipliedReportingOverflow(by: 1000)
-        let share = overflow ? Int64((Double(memoryRequest) * 1000 / Double(memoryCapacity))) : product / memoryCapacity
-        let adjust = 1000 - share
+        func score(_ request: Int64) -> Int64 {
+            let (product, overflow) = request.multipliedReportingOverflow(by: 1000)
+            return 1000 - (overflow ? Int64(Double(request) * 1000 / Double(memoryCapacity)) : product / memoryCapacity)
+        }
+        var adjust = score(memoryRequest)
+        if let floor = sidecarFloorRequest { adjust = min(adjust, score(floor)) }
         if adjust < 1000 + Self.guaranteed { return 1000 + Self.guaranteed }
         if adjust == Self.bestEffort { return adjust - 1 }
         return adjust
