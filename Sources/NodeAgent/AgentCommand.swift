@@ -160,7 +160,15 @@ struct AgentRun {
 
     /// The `/pods` body: a v1 PodList of the agent's pods with their statuses.
     static func podList(_ engine: PodEngine) -> Data {
-        let list = PodList(apiVersion: "v1", kind: "PodList", items: engine.pods().map(\.pod))
+        let items = engine.pods().map { view in
+            var pod = view.pod
+            // A static pod has no API server to stamp it; its first sighting stands in, so AGE shows.
+            if pod.metadata.creationTimestamp == nil, let seen = pod.metadata.annotations["kubernetes.io/config.seen"] {
+                pod.metadata.creationTimestamp = RFC3339.parse(seen)
+            }
+            return pod
+        }
+        let list = PodList(apiVersion: "v1", kind: "PodList", items: items)
         return (try? KubeJSON.encoder().encode(list)) ?? Data("{\"kind\":\"PodList\",\"items\":[]}".utf8)
     }
 }
