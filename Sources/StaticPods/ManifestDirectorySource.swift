@@ -126,7 +126,7 @@ public final class ManifestDirectorySource: ManifestSource {
         }
         guard let changed else { return }
         for error in changed.errors {
-            self.logger.info("static pod manifest skipped", metadata: ["manifest.error": "\(error)"])
+            self.logger.debug("static pod manifest skipped", metadata: ["manifest.error": "\(error)"])
         }
         self.continuation.yield(changed)
     }

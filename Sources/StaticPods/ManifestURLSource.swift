@@ -114,7 +114,7 @@ public final class ManifestURLSource: ManifestSource {
         }
         guard let changed else { return }
         for error in changed.errors {
-            self.logger.info("static pod URL skipped", metadata: ["manifest.error": "\(error)"])
+            self.logger.debug("static pod URL skipped", metadata: ["manifest.error": "\(error)"])
         }
         self.continuation.yield(changed)
     }

@@ -21,7 +21,7 @@ import Testing
         (".5", 500, 1),
         ("5.", 5000, 5),
         ("0.0001", 1, 1),
-        ("1Ei", Int64.max, Int64.max),
+        ("1Ei", Int64.max, 1_152_921_504_606_846_976),
         ("9E", Int64.max, 9_000_000_000_000_000_000),
     ])
     func parses(text: String, milli: Int64, value: Int64) throws {

@@ -1,5 +1,6 @@
 import AgentTestKit
 import Foundation
+import Glibc
 import KubeAPI
 import Logging
 import StaticPods
@@ -94,10 +95,9 @@ func manifest(_ name: String, image: String = "busybox") -> String {
             try self.write("#web.yaml#", manifest("autosave"))
             try self.write("notes.txt", "hello")
             try self.write(".tmp-web.yaml", manifest("web", image: "nginx"))
-            try FileManager.default.replaceItemAt(
-                self.root.appendingPathComponent("web.yaml"),
-                withItemAt: self.root.appendingPathComponent(".tmp-web.yaml")
-            )
+            let temporary = self.root.appendingPathComponent(".tmp-web.yaml").path
+            let renamed = rename(temporary, self.root.appendingPathComponent("web.yaml").path)
+            #expect(renamed == 0)
             let replaced = try await poll("replaced pod", timeout: .seconds(10)) {
                 source.current?.pods.first { $0.spec.containers.first?.image == "nginx" }
             }

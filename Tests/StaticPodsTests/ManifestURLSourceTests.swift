@@ -9,7 +9,8 @@ import Testing
 @Suite struct ManifestURLSourceTests {
     func source(_ server: TestHTTPServer) -> ManifestURLSource {
         ManifestURLSource(
-            url: server.url, nodeName: "node-a", httpCheckFrequency: .milliseconds(50), logger: Logger(label: "test")
+            url: server.url, nodeName: "node-a", httpCheckFrequency: .milliseconds(50), requestTimeout: .seconds(2),
+            logger: Logger(label: "test")
         )
     }
 
