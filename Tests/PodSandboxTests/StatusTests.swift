@@ -221,4 +221,29 @@ private func withPolicy(_ policy: RestartPolicy, _ pod: Pod = F.pod()) -> Pod {
         #expect(status.phase == .pending)
         #expect(condition(status, .podReadyToStartContainers)?.status == .true)
     }
+
+    @Test func terminationMessageIsAppended() {
+        let runtime = R.runtimePod(containers: [exited("app", 2)])
+        let status = builder.build(
+            pod: withPolicy(.never),
+            runtimePod: runtime,
+            waitingReasons: [:],
+            probes: .empty,
+            previous: nil,
+            now: R.now,
+            terminationMessages: ["app-0": "disk full"]
+        )
+        #expect(status.containerStatuses[0].state?.terminated?.message == "disk full")
+    }
+
+    @Test func logTailKeepsTheLastLinesOfTheContainer() {
+        let log = """
+            2026-11-29T10:00:00.000000001Z stdout F starting
+            2026-11-29T10:00:01.000000001Z stderr P par
+            2026-11-29T10:00:01.000000002Z stderr F tial
+            2026-11-29T10:00:02.000000001Z stderr F boom
+
+            """
+        #expect(TerminationMessages.parseLogTail(log) == "starting\npartial\nboom\n")
+    }
 }

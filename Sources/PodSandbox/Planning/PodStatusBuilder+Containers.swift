@@ -10,6 +10,7 @@ struct ContainerStatusConverter {
     let runtimeName: String
     let waitingReasons: [String: WaitingReason]
     let probes: ProbeSnapshot
+    let terminationMessages: [String: String]
 
     /// The statuses of `containers`, in spec order.
     func convert(
@@ -91,11 +92,15 @@ struct ContainerStatusConverter {
         case .created:
             status.state = KubeAPI.ContainerState(waiting: ContainerStateWaiting())
         case .exited:
+            var message = instance.message
+            if let written = self.terminationMessages[instance.id], !written.isEmpty {
+                message += message.isEmpty ? written : ": " + written
+            }
             status.state = KubeAPI.ContainerState(
                 terminated: ContainerStateTerminated(
                     exitCode: instance.exitCode,
                     reason: instance.reason.isEmpty ? nil : instance.reason,
-                    message: instance.message.isEmpty ? nil : instance.message,
+                    message: message.isEmpty ? nil : message,
                     startedAt: Date(criNanoseconds: instance.startedAt),
                     finishedAt: Date(criNanoseconds: instance.finishedAt),
                     containerID: containerID

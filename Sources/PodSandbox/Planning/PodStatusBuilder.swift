@@ -41,6 +41,8 @@ public struct PodStatusBuilder: Sendable {
     ///   - now: the current time.
     ///   - podIsTerminal: the pod's containers were all stopped for good (deleted pod): the phase becomes
     ///     Succeeded or Failed from the exit codes regardless of the restart policy.
+    ///   - terminationMessages: what exited containers wrote to their termination-message file (or their log's
+    ///     tail), by container ID; appended to the runtime's message.
     /// - Returns: the status.
     public func build(
         pod: Pod,
@@ -49,7 +51,8 @@ public struct PodStatusBuilder: Sendable {
         probes: ProbeSnapshot,
         previous: PodStatus?,
         now: Date,
-        podIsTerminal: Bool = false
+        podIsTerminal: Bool = false,
+        terminationMessages: [String: String] = [:]
     ) -> PodStatus {
         let runtime =
             runtimePod ?? RuntimePod(uid: pod.metadata.uid, name: pod.metadata.name, namespace: pod.metadata.namespace)
@@ -61,7 +64,8 @@ public struct PodStatusBuilder: Sendable {
             runtime: runtime,
             runtimeName: self.runtimeName,
             waitingReasons: waitingReasons,
-            probes: probes
+            probes: probes,
+            terminationMessages: terminationMessages
         )
         status.containerStatuses = converter.convert(
             pod.spec.containers,

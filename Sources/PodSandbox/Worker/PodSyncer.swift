@@ -117,7 +117,8 @@ public final class PodSyncer: Sendable {
             probes: probes,
             previous: previousStatus,
             now: now,
-            podIsTerminal: actions.podFailed
+            podIsTerminal: actions.podFailed,
+            terminationMessages: TerminationMessages.collect(current)
         )
         for event in journal.events { self.eventSink(event) }
         let retryAt = (journal.retryAt + [actions.nextBackOffEnd].compactMap { $0 }).min()
