@@ -52,9 +52,18 @@ public enum RFC3339 {
         return base.dropLast() + "." + fraction + "Z"
     }
 
-    /// Parses an RFC 3339 timestamp with or without fractional seconds.
+    /// Parses an RFC 3339 timestamp with or without fractional seconds (up to nanoseconds) and with `Z` or an
+    /// offset: `2006-01-02T15:04:05Z`, `2006-01-02T15:04:05.999999999+07:00`.
     public static func parse(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
-        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        var base = text
+        var fraction = 0.0
+        if let dot = text.firstIndex(of: ".") {
+            let digits = text[text.index(after: dot)...].prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, let value = Double("0." + digits) else { return nil }
+            fraction = value
+            base = String(text[..<dot]) + String(text[digits.endIndex...])
+        }
+        guard let date = try? Date(base, strategy: Date.ISO8601FormatStyle()) else { return nil }
+        return date.addingTimeInterval(fraction)
     }
 }

@@ -92,6 +92,23 @@ import Testing
         #expect(RFC3339.formatNano(started.addingTimeInterval(0.5)) == "2023-11-14T22:13:20.5Z")
     }
 
+    @Test(arguments: [
+        ("2023-11-14T22:13:20Z", 1_700_000_000.0),
+        ("2023-11-14T22:13:20.5Z", 1_700_000_000.5),
+        ("2023-11-14T22:13:20.123456789Z", 1_700_000_000.123456789),
+        ("2023-11-14T23:13:20+01:00", 1_700_000_000.0),
+    ])
+    func parsesRFC3339(text: String, seconds: Double) throws {
+        let date = try #require(RFC3339.parse(text))
+        #expect(abs(date.timeIntervalSince1970 - seconds) < 1e-6)
+    }
+
+    @Test func nanoFormatRoundTrips() throws {
+        let date = Date(timeIntervalSince1970: 1_700_000_000.25)
+        #expect(RFC3339.parse(RFC3339.formatNano(date)) == date)
+        #expect(RFC3339.parse("yesterday") == nil)
+    }
+
     struct BadCase: Sendable, CustomTestStringConvertible {
         var yaml: String
         var field: String?
