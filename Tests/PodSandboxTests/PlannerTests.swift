@@ -203,6 +203,20 @@ private let cases: [PlannerCase] = [
         expected: PlanSummary(kill: ["app:livenessProbe"], start: ["app"])
     ),
     PlannerCase(
+        name: "failed liveness of the current instance (by ID) kills it",
+        pod: F.pod(),
+        runtime: R.runtimePod(containers: [running("app")]),
+        probes: ProbeSnapshot(livenessFailed: ["app-0"]),
+        expected: PlanSummary(kill: ["app:livenessProbe"], start: ["app"])
+    ),
+    PlannerCase(
+        name: "failed liveness of a replaced instance (by ID) is ignored",
+        pod: F.pod(),
+        runtime: R.runtimePod(containers: [R.instance("app", .running, hash: F.hash("app"), restartCount: 1)]),
+        probes: ProbeSnapshot(livenessFailed: ["app-0"]),
+        expected: PlanSummary()
+    ),
+    PlannerCase(
         name: "unknown state is killed before the restart",
         pod: F.pod(),
         runtime: R.runtimePod(containers: [R.instance("app", .unknown, hash: F.hash("app"))]),

@@ -89,7 +89,7 @@ extension PodPlanner.Context {
     ) -> (start: [Int], initialized: Bool) {
         let name = container.name
         if container.startupProbe != nil {
-            if self.probes.startupFailed.contains(name) {
+            if self.probes.startupFailed.matches(name, status.id) {
                 actions.containersToKill.append(
                     ContainerKill(
                         containerID: status.id,
@@ -101,7 +101,7 @@ extension PodPlanner.Context {
                 return ([index], false)
             }
             // Not started yet: the next init container waits.
-            if !self.probes.startupSucceeded.contains(name) { return ([], false) }
+            if !self.probes.startupSucceeded.matches(name, status.id) { return ([], false) }
         }
         var start: [Int] = []
         if index < self.spec.initContainers.count - 1 && !isPreviouslyInitialized {
@@ -118,7 +118,7 @@ extension PodPlanner.Context {
                 )
             )
             start.append(index)
-        } else if container.livenessProbe != nil && self.probes.livenessFailed.contains(name) {
+        } else if container.livenessProbe != nil && self.probes.livenessFailed.matches(name, status.id) {
             actions.containersToKill.append(
                 ContainerKill(
                     containerID: status.id,

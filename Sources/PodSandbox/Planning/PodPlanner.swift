@@ -162,10 +162,10 @@ extension PodPlanner {
                     reason = .specChanged
                     message = "Container \(container.name) definition changed"
                     restart = true
-                } else if self.probes.livenessFailed.contains(container.name) {
+                } else if self.probes.livenessFailed.matches(container.name, newest.id) {
                     reason = .livenessProbe
                     message = "Container \(container.name) failed liveness probe"
-                } else if self.probes.startupFailed.contains(container.name) {
+                } else if self.probes.startupFailed.matches(container.name, newest.id) {
                     reason = .startupProbe
                     message = "Container \(container.name) failed startup probe"
                 } else {

@@ -156,15 +156,18 @@ struct ContainerStatusConverter {
     /// `started` and `ready` as the probe manager sets them.
     private func applyProbes(_ status: inout KubeAPI.ContainerStatus, container: Container, isInit: Bool) {
         let running = status.state?.running != nil
+        let instanceID = self.runtime.newest(container.name)?.id ?? ""
         let started =
-            running && (container.startupProbe == nil || self.probes.startupSucceeded.contains(container.name))
+            running
+            && (container.startupProbe == nil || self.probes.startupSucceeded.matches(container.name, instanceID))
         status.started = started
         if isInit && !container.isSidecar {
             // A regular init container is ready once it succeeded.
             status.ready = status.state?.terminated?.exitCode == 0 && status.state?.terminated != nil
             return
         }
-        status.ready = started && (container.readinessProbe == nil || self.probes.ready.contains(container.name))
+        status.ready =
+            started && (container.readinessProbe == nil || self.probes.ready.matches(container.name, instanceID))
     }
 
     private func specImage(_ name: String) -> String? {

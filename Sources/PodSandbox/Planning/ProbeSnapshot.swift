@@ -1,5 +1,6 @@
-/// What the probes last said about a pod's containers, by container name. The names refer to the containers'
-/// current (newest) instances: the probe runner resets a container's results when it restarts.
+/// What the probes last said about a pod's containers. Each set holds container names or runtime container IDs:
+/// a name stands for the container's current (newest) instance, an ID for exactly that instance (so a result
+/// about an instance that was since replaced no longer applies).
 public struct ProbeSnapshot: Hashable, Sendable {
     /// Containers whose liveness probe failed: they are killed and restarted.
     public var livenessFailed: Set<String>
@@ -47,5 +48,12 @@ public struct WaitingReason: Hashable, Sendable {
     public init(reason: String, message: String) {
         self.reason = reason
         self.message = message
+    }
+}
+
+extension Set<String> {
+    /// Whether the set names the container `name` or holds the ID of its instance.
+    func matches(_ name: String, _ containerID: String) -> Bool {
+        self.contains(name) || (!containerID.isEmpty && self.contains(containerID))
     }
 }
