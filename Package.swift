@@ -48,6 +48,7 @@ let package = Package(
         .target(
             name: "KubeAPI",
             dependencies: ["AgentCore", .product(name: "Yams", package: "Yams")],
+            exclude: ["Design.md"],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
@@ -61,6 +62,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["Design.md"],
             swiftSettings: swiftSettings
         ),
         .target(name: "ServiceProxy", dependencies: ["AgentCore"], swiftSettings: swiftSettings),

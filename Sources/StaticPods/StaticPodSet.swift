@@ -59,6 +59,12 @@ public struct StaticPodSet: Sendable {
                         to: pod, nodeName: self.nodeName, source: self.source, location: manifest.location,
                         seen: firstSeen
                     )
+                    let nameProblems = NameValidation.dns1123Subdomain(defaulted.metadata.name)
+                    if !nameProblems.isEmpty {
+                        let error = FieldError.invalid("metadata.name", defaulted.metadata.name, nameProblems[0])
+                        errors.append(ManifestError(path: manifest.location, message: "invalid pod: \(error)"))
+                        continue
+                    }
                     let key = "\(defaulted.metadata.namespace)/\(defaulted.metadata.name)"
                     if let owner = owners[key] {
                         let message = "duplicate pod \"\(key)\": already defined by \(owner); this one is ignored"

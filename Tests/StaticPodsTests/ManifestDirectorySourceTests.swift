@@ -133,6 +133,21 @@ func manifest(_ name: String, image: String = "busybox") -> String {
         }
     }
 
+    @Test func singleFilePathAndSubdirectoriesIgnored() async throws {
+        try FileManager.default.createDirectory(
+            at: self.root.appendingPathComponent("nested.yaml"), withIntermediateDirectories: true
+        )
+        try self.write("web.yaml", manifest("web"))
+        let directorySource = self.source()
+        try await withRunning(directorySource) {
+            _ = try await self.waitFor(directorySource, names: ["web-node-a"])
+        }
+        let fileSource = self.source(self.root.appendingPathComponent("web.yaml"))
+        try await withRunning(fileSource) {
+            _ = try await self.waitFor(fileSource, names: ["web-node-a"])
+        }
+    }
+
     @Test func uidIsStableAcrossSourceRestarts() async throws {
         try self.write("web.yaml", manifest("web"))
         var uids: [String] = []

@@ -137,6 +137,14 @@ import Testing
         #expect(snapshot.errors.first?.message.contains(message) == true)
     }
 
+    @Test func nameWithNodeSuffixMustStillBeValid() {
+        var set = StaticPodSet(nodeName: String(repeating: "n", count: 250), source: .file)
+        let manifest = StaticPodSet.Manifest(location: "/m/a.yaml", result: .success([StaticPodIdentityTests.pod()]))
+        let snapshot = set.snapshot(of: [manifest], now: Date())
+        #expect(snapshot.pods.isEmpty)
+        #expect(snapshot.errors.first?.message.contains("must be no more than 253 characters") == true)
+    }
+
     @Test func firstSeenSurvivesRescansAndResetsAfterRemoval() {
         var set = StaticPodSet(nodeName: "n", source: .file)
         let manifest = StaticPodSet.Manifest(location: "/m/a.yaml", result: .success([StaticPodIdentityTests.pod()]))
