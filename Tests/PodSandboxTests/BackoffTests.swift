@@ -118,4 +118,10 @@ import Testing
         let explicit = Container(name: "c", image: image, imagePullPolicy: .never)
         #expect(ImagePullDecision.effectivePolicy(explicit) == .never)
     }
+
+    @Test func restartCountContinuesAfterTheLogFiles() {
+        #expect(RestartCountFromLogs.next(fileNames: []) == 0)
+        #expect(RestartCountFromLogs.next(fileNames: ["0.log", "3.log", "2.log.20261129-101010", "x.log", "7"]) == 4)
+        #expect(RestartCountFromLogs.next(directory: "/nonexistent/node-agent") == 0)
+    }
 }

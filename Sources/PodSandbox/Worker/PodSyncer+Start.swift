@@ -251,7 +251,15 @@ extension PodSyncer {
         journal: inout SyncJournal
     ) async -> ContainerConfig? {
         let name = container.name
-        let restartCount = target.before?.newest(name).map { Int($0.restartCount) + 1 } ?? 0
+        let restartCount =
+            target.before?.newest(name).map { Int($0.restartCount) + 1 }
+            ?? RestartCountFromLogs.next(
+                directory: self.context.podLogDirectory(
+                    namespace: pod.metadata.namespace,
+                    name: pod.metadata.name,
+                    uid: pod.metadata.uid
+                ) + "/" + name
+            )
         let plan = target.volumes
         let messageFile = plan.terminationMessageFile(
             containerName: name,
