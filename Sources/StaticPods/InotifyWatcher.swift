@@ -97,11 +97,33 @@ final class InotifyWatcher: Sendable {
             if fds[0].revents & Int16(POLLIN) != 0 {
                 let count = buffer.withUnsafeMutableBytes { read(self.inotifyFD, $0.baseAddress, $0.count) }
                 if count < 0 && errno != EINTR && errno != EAGAIN { return }
-                self.continuation.yield()
+                if count <= 0 || Self.worthARescan(buffer.prefix(count)) {
+                    self.continuation.yield()
+                }
             } else if fds[0].revents != 0 {
                 return
             }
         }
+    }
+}
+
+extension InotifyWatcher {
+    /// Whether a batch of `inotify_event`s holds more than `IN_MODIFY`: a file still being written is read when it is
+    /// closed (`IN_CLOSE_WRITE`), not half-way, so an in-place edit never shows a truncated manifest.
+    static func worthARescan(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let headerSize = 16  // wd, mask, cookie, len: four 32-bit fields
+        var offset = bytes.startIndex
+        while offset + headerSize <= bytes.endIndex {
+            func field(_ index: Int) -> UInt32 {
+                (0..<4).reduce(UInt32(0)) { value, byte in
+                    value | UInt32(bytes[offset + index * 4 + byte]) << (8 * UInt32(byte))
+                }
+            }
+            let mask = field(1)
+            if mask & ~UInt32(IN_MODIFY) != 0 { return true }
+            offset += headerSize + Int(field(3))
+        }
+        return false
     }
 }
 

@@ -166,3 +166,19 @@ import Testing
         #expect(snapshot.errors.first?.message.hasPrefix("line ") == true)
     }
 }
+
+@Suite struct InotifyBatchTests {
+    static func event(mask: UInt32, nameLength: UInt32 = 0) -> [UInt8] {
+        let fields: [UInt32] = [1, mask, 0, nameLength]
+        return fields.flatMap { value in (0..<4).map { UInt8((value >> (8 * $0)) & 0xff) } }
+            + [UInt8](repeating: 0, count: Int(nameLength))
+    }
+
+    @Test func modifyAloneWaitsForClose() {
+        let modify: UInt32 = 0x2
+        let closeWrite: UInt32 = 0x8
+        let batch = Self.event(mask: modify, nameLength: 16) + Self.event(mask: modify, nameLength: 16)
+        #expect(!InotifyWatcher.worthARescan(ArraySlice(batch)))
+        #expect(InotifyWatcher.worthARescan(ArraySlice(batch + Self.event(mask: closeWrite, nameLength: 16))))
+    }
+}
