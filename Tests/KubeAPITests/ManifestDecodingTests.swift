@@ -56,6 +56,17 @@ import Testing
         #expect(pod.spec.volumes.first?.emptyDir?.medium == .memory)
     }
 
+    @Test func yamlOctalModesAndTimestamps() throws {
+        let yaml = Self.header + "  - name: web\n    image: busybox\n"
+            + "  volumes:\n  - name: cfg\n    configMap: {name: cfg, defaultMode: 0644}\n"
+        let pod = try ManifestDecoding.decodePod(Data(yaml.utf8), source: "x.yaml", validate: false)
+        #expect(pod.spec.volumes.first?.configMap?.defaultMode == 420)
+        let meta = try ManifestDecoding.decode(
+            ObjectMeta.self, from: Data("name: a\ncreationTimestamp: 2023-11-14T22:13:20Z\n".utf8), source: "m"
+        )
+        #expect(meta.creationTimestamp == Date(timeIntervalSince1970: 1_700_000_000))
+    }
+
     @Test func jsonRoundTrip() throws {
         let pod = try ManifestDecoding.decodePod(Data(Self.web.utf8), source: "web.yaml")
         let json = try KubeJSON.encoder(sorted: true).encode(pod)
