@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 public import KubeAPI
 
 /// The default ``HookHTTPClient``: a plain HTTP/1.1 GET over a TCP socket, enough for lifecycle hooks (which
@@ -29,7 +30,17 @@ public struct SocketHookHTTPClient: HookHTTPClient {
         request += "Connection: close\r\n\r\n"
         let parts = timeout.components
         let millis = Int32(clamping: parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000)
-        return try Self.exchange(host: host, port: port, request: request, timeoutMillis: max(millis, 1))
+        let timeoutMillis = max(millis, 1)
+        let message = request
+        // The socket calls block: run them on their own thread, not on the cooperative pool.
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                let result = Result {
+                    try Self.exchange(host: host, port: port, request: message, timeoutMillis: timeoutMillis)
+                }
+                continuation.resume(with: result)
+            }
+        }
     }
 
     private static func exchange(host: String, port: Int, request: String, timeoutMillis: Int32) throws -> Int {
