@@ -256,4 +256,28 @@ extension SyncerHarness {
         #expect(harness.log("StopContainer") == ["app"])
         #expect(try await harness.fake.listPodSandboxes(nil).isEmpty)
     }
+
+    @Test func runAsNonRootIsCheckedAgainstTheImageUser() async throws {
+        let harness = SyncerHarness()
+        var container = Container(name: "app", image: busybox)
+        container.securityContext = SecurityContext(runAsNonRoot: true)
+        let result = await harness.sync(pod(containers: [container]), nil)
+        #expect(harness.log("CreateContainer").isEmpty)
+        let waiting = try #require(result.status.containerStatuses[0].state?.waiting)
+        #expect(waiting.reason == "CreateContainerConfigError")
+        #expect(waiting.message?.hasPrefix("container has runAsNonRoot and image will run as root") == true)
+        #expect(result.events.contains { $0.type == .warning && $0.reason == "Failed" })
+    }
+
+    @Test func deletedPodIsStoppedBySync() async throws {
+        let harness = SyncerHarness()
+        var spec = pod(grace: 3)
+        let started = await harness.sync(spec, nil)
+        spec.metadata.deletionTimestamp = harness.clock.now
+        let result = await harness.sync(spec, started.runtimePod, previous: started.status)
+        #expect(result.actions.killPod)
+        #expect(harness.log("StopContainer") == ["app"])
+        #expect(harness.runtime.entries.last == "StopPodSandbox")
+        #expect(result.status.containerStatuses[0].state?.terminated?.exitCode == 137)
+    }
 }
