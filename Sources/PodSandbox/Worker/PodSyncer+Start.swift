@@ -161,15 +161,8 @@ extension PodSyncer {
         let container =
             start.kind == .container ? pod.spec.containers[start.index] : pod.spec.initContainers[start.index]
         let name = container.name
-        if let backOff = start.backOff {
-            journal.event(
-                .warning,
-                "BackOff",
-                "Back-off restarting failed container \(name) in pod \(formatPod(pod))",
-                container: name
-            )
-            journal.wait(name, reason: CrashLoopBackOff.reason, message: backOff.message)
-            journal.retryAt.append(backOff.until)
+        if start.backOff != nil {
+            self.recordBackOff(start, pod: pod, journal: &journal)
             return false
         }
         if let finishedAt = start.lastFinishedAt {
@@ -240,6 +233,19 @@ extension PodSyncer {
         }
         journal.waiting[name] = .some(nil)
         return true
+    }
+
+    /// A start held back by the restart back-off: the `BackOff` event and the `CrashLoopBackOff` waiting reason.
+    func recordBackOff(_ start: ContainerStart, pod: Pod, journal: inout SyncJournal) {
+        guard let backOff = start.backOff else { return }
+        journal.event(
+            .warning,
+            "BackOff",
+            "Back-off restarting failed container \(start.name) in pod \(formatPod(pod))",
+            container: start.name
+        )
+        journal.wait(start.name, reason: CrashLoopBackOff.reason, message: backOff.message)
+        journal.retryAt.append(backOff.until)
     }
 
     /// The container's CreateContainer config, with its termination-message file and sub-paths prepared.

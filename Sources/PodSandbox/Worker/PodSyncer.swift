@@ -164,7 +164,10 @@ public final class PodSyncer: Sendable {
                 if !ok { return }
             }
         }
-        if actions.initContainersToStart.isEmpty && actions.containersToStart.isEmpty && !actions.createSandbox {
+        let starts = actions.initContainersToStart + actions.containersToStart
+        if !actions.createSandbox && starts.allSatisfy({ $0.backOff != nil }) {
+            // Nothing can start now: report the back-offs without touching the sandbox or the volumes.
+            for start in starts { self.recordBackOff(start, pod: pod, journal: &journal) }
             return
         }
         guard let target = await self.prepareSandbox(actions, pod: pod, runtimePod: runtimePod, journal: &journal)
