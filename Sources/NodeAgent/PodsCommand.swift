@@ -10,14 +10,17 @@ struct PodsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pods",
         abstract: "List the running agent's pods, containers, states, restarts and IPs.",
-        discussion: "Reads /pods from the agent's healthz endpoint (the same address and port flags as the agent)."
+        discussion: """
+            Reads /pods from the agent's healthz endpoint, found with the agent's own flags: \
+            --healthz-bind-address (default 127.0.0.1; 0.0.0.0 and :: mean loopback) and --healthz-port \
+            (default 10248).
+            """
     )
 
-    @Option(help: "Address of the agent's /healthz endpoint (0.0.0.0 and :: are reached through loopback).")
-    var healthzBindAddress: String = "127.0.0.1"
-
-    @Option(help: "Port of the agent's /healthz endpoint.")
-    var healthzPort: Int = 10248
+    /// The agent's own options: the root command parses `--healthz-port` and `--healthz-bind-address` wherever
+    /// they appear (also after `pods`), and ArgumentParser hands its decoded `AgentOptions` to an option group of
+    /// the same type here. Hidden from `pods --help`, which documents the two flags in its discussion.
+    @OptionGroup(visibility: .private) var agent: AgentOptions
 
     @Option(name: [.customShort("o"), .customLong("output")], help: "Output format: wide or json.")
     var output: OutputFormat?
@@ -29,6 +32,9 @@ struct PodsCommand: AsyncParsableCommand {
         case wide
         case json
     }
+
+    var healthzPort: Int { self.agent.healthzPort ?? 10248 }
+    var healthzBindAddress: String { self.agent.healthzBindAddress ?? "127.0.0.1" }
 
     func validate() throws {
         guard (1...65535).contains(self.healthzPort) else {
@@ -82,3 +88,4 @@ struct PodsCommand: AsyncParsableCommand {
         return Data(body.readableBytesView)
     }
 }
+
