@@ -14,10 +14,15 @@ public enum ImagePullDecision: Hashable, Sendable {
 
     /// Waiting reasons of image trouble (upstream `pkg/kubelet/images/types.go`).
     public enum Reason {
+        /// The pull failed.
         public static let errImagePull = "ErrImagePull"
+        /// A pull failed before and its back-off is not over.
         public static let imagePullBackOff = "ImagePullBackOff"
+        /// The image is missing and the policy is Never.
         public static let errImageNeverPull = "ErrImageNeverPull"
+        /// The image reference cannot be parsed.
         public static let invalidImageName = "InvalidImageName"
+        /// The runtime could not say whether it has the image.
         public static let errImageInspect = "ImageInspectError"
     }
 

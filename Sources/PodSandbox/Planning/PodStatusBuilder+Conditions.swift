@@ -4,11 +4,17 @@ import KubeAPI
 extension PodStatusBuilder {
     /// Reasons of the kubelet's pod conditions (upstream `pkg/kubelet/status/generate.go`).
     public enum ConditionReason {
+        /// No container status is known at all.
         public static let unknownContainerStatuses = "UnknownContainerStatuses"
+        /// Every container succeeded.
         public static let podCompleted = "PodCompleted"
+        /// The pod failed, so its containers are not ready.
         public static let podFailed = "PodFailed"
+        /// Some container is not ready (`containers with unready status: [a b]`).
         public static let containersNotReady = "ContainersNotReady"
+        /// Some init container has not succeeded, or some sidecar has not started.
         public static let containersNotInitialized = "ContainersNotInitialized"
+        /// Some readiness gate's condition is missing or not True.
         public static let readinessGatesNotReady = "ReadinessGatesNotReady"
     }
 
