@@ -280,4 +280,19 @@ extension SyncerHarness {
         #expect(harness.runtime.entries.last == "StopPodSandbox")
         #expect(result.status.containerStatuses[0].state?.terminated?.exitCode == 137)
     }
+
+    @Test func sidecarsAndTheAppStartInOneSync() async throws {
+        let harness = SyncerHarness()
+        let spec = pod(initContainers: [
+            Container(name: "s1", image: busybox, restartPolicy: .always),
+            Container(name: "s2", image: busybox, restartPolicy: .always),
+        ])
+        let result = await harness.sync(spec, nil)
+        #expect(harness.log("StartContainer") == ["s1", "s2", "app"])
+        #expect(harness.log("RunPodSandbox") == ["0"])
+        #expect(result.actions.createSandbox)
+        #expect(result.status.phase == .running)
+        #expect(result.status.initContainerStatuses.map(\.started) == [true, true])
+        #expect(await harness.sync(spec, result.runtimePod).actions.isNothingToDo)
+    }
 }

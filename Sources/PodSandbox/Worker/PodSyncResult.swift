@@ -55,6 +55,9 @@ public struct PodSyncError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// What one ``PodSyncer/sync(pod:runtimePod:probes:previousStatus:)`` did and found.
+///
+/// ``actions`` is the first plan of the sync; when a sidecar started, the syncer plans again on the pod as read
+/// back (so the next init container starts in the same sync) and ``events`` and ``errors`` cover every round.
 public struct PodSyncResult: Sendable {
     /// The plan the sync carried out.
     public var actions: PodActions
@@ -96,6 +99,8 @@ struct SyncJournal {
     var waiting: [String: WaitingReason?] = [:]
     /// Ends of back-offs met during the sync.
     var retryAt: [Date] = []
+    /// How many sidecars this sync started.
+    var startedSidecars = 0
 
     init(podUID: String) {
         self.podUID = podUID
@@ -122,6 +127,7 @@ struct SyncJournal {
         self.errors += other.errors
         for (name, reason) in other.waiting { self.waiting[name] = reason }
         self.retryAt += other.retryAt
+        self.startedSidecars += other.startedSidecars
     }
 }
 

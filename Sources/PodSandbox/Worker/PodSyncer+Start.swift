@@ -232,6 +232,7 @@ extension PodSyncer {
             }
         }
         journal.waiting[name] = .some(nil)
+        if start.kind == .sidecar { journal.startedSidecars += 1 }
         return true
     }
 

@@ -97,18 +97,29 @@ public final class PodSyncer: Sendable {
         previousStatus: PodStatus?
     ) async -> PodSyncResult {
         let uid = pod.metadata.uid
-        let actions = self.planner.computeActions(
-            pod: pod,
-            runtimePod: runtimePod,
-            backOff: self.restartBackOff.snapshot,
-            probes: probes,
-            now: self.now()
-        )
         var journal = SyncJournal(podUID: uid)
-        await self.carryOut(actions, pod: pod, runtimePod: runtimePod, journal: &journal)
+        var current = runtimePod
+        var firstActions: PodActions?
+        var lastActions = PodActions()
+        // A sidecar that started lets the next init container start at once: plan again on the pod as read back,
+        // instead of waiting for the relist (at most once per init container).
+        for _ in 0...pod.spec.initContainers.count {
+            let actions = self.planner.computeActions(
+                pod: pod,
+                runtimePod: current,
+                backOff: self.restartBackOff.snapshot,
+                probes: probes,
+                now: self.now()
+            )
+            firstActions = firstActions ?? actions
+            lastActions = actions
+            let sidecarsBefore = journal.startedSidecars
+            await self.carryOut(actions, pod: pod, runtimePod: current, journal: &journal)
+            current = await self.readPod(uid: uid, fallback: current, journal: &journal)
+            if journal.startedSidecars == sidecarsBefore || !journal.errors.isEmpty { break }
+        }
+        let actions = firstActions ?? lastActions
         self.recordWaitingReasons(uid: uid, journal.waiting)
-
-        let current = await self.readPod(uid: uid, fallback: runtimePod, journal: &journal)
         let now = self.now()
         let status = self.statusBuilder.build(
             pod: pod,
@@ -117,11 +128,11 @@ public final class PodSyncer: Sendable {
             probes: probes,
             previous: previousStatus,
             now: now,
-            podIsTerminal: actions.podFailed,
+            podIsTerminal: lastActions.podFailed,
             terminationMessages: TerminationMessages.collect(current)
         )
         for event in journal.events { self.eventSink(event) }
-        let retryAt = (journal.retryAt + [actions.nextBackOffEnd].compactMap { $0 }).min()
+        let retryAt = (journal.retryAt + [lastActions.nextBackOffEnd].compactMap { $0 }).min()
         let retryAfter = retryAt.map { Duration.milliseconds(max(0, Int64($0.timeIntervalSince(now) * 1000))) }
         return PodSyncResult(
             actions: actions,
