@@ -168,21 +168,19 @@ extension PodSyncer {
             async let sandboxList = self.runtime.listPodSandboxes(PodSandboxFilter(labelSelector: selector))
             async let containerList = self.runtime.listContainers(ContainerFilter(labelSelector: selector))
             let (sandboxSummaries, containerSummaries) = try await (sandboxList, containerList)
-            var sandboxes: [PodSandboxStatus] = []
-            for summary in sandboxSummaries {
-                do {
-                    sandboxes.append(try await self.runtime.podSandboxStatus(summary.id))
-                } catch let error as CRIError where error.code == .notFound {
-                    continue
+            // Status calls run concurrently; an object removed since the list is skipped.
+            let runtime = self.runtime
+            let sandboxes = try await withThrowingTaskGroup(of: PodSandboxStatus?.self) { group in
+                for summary in sandboxSummaries {
+                    group.addTask { try await Self.ignoringNotFound { try await runtime.podSandboxStatus(summary.id) } }
                 }
+                return try await group.reduce(into: [PodSandboxStatus]()) { if let status = $1 { $0.append(status) } }
             }
-            var containers: [CRIContainerStatus] = []
-            for summary in containerSummaries {
-                do {
-                    containers.append(try await self.runtime.containerStatus(summary.id))
-                } catch let error as CRIError where error.code == .notFound {
-                    continue
+            let containers = try await withThrowingTaskGroup(of: CRIContainerStatus?.self) { group in
+                for summary in containerSummaries {
+                    group.addTask { try await Self.ignoringNotFound { try await runtime.containerStatus(summary.id) } }
                 }
+                return try await group.reduce(into: [CRIContainerStatus]()) { if let status = $1 { $0.append(status) } }
             }
             if sandboxes.isEmpty && containers.isEmpty { return nil }
             let name = sandboxes.first?.metadata.name ?? containers.first?.labels[RuntimeLabels.podName] ?? ""
@@ -191,6 +189,17 @@ extension PodSyncer {
             return RuntimePod(uid: uid, name: name, namespace: namespace, sandboxes: sandboxes, containers: containers)
         } catch {
             journal.fail("ReadPod", target: uid, reason: "RuntimeError", message: errorMessage(error))
+            return nil
+        }
+    }
+
+    /// The value, or `nil` when the runtime says the object is gone.
+    static func ignoringNotFound<Value: Sendable>(
+        _ body: @Sendable () async throws -> Value
+    ) async throws -> Value? {
+        do {
+            return try await body()
+        } catch let error as CRIError where error.code == .notFound {
             return nil
         }
     }
