@@ -12,9 +12,10 @@ public struct BuildInfo: Sendable, Equatable {
     /// `os/arch`, e.g. `linux/amd64`.
     public var platform: String
 
-    /// The label names, in upstream's order.
+    /// The label names, in upstream's order (snake_case, as the kubelet exposes them; older releases used camelCase).
     public static let labelNames = [
-        "major", "minor", "gitVersion", "gitCommit", "gitTreeState", "buildDate", "goVersion", "compiler", "platform",
+        "major", "minor", "git_version", "git_commit", "git_tree_state", "build_date", "go_version", "compiler",
+        "platform",
     ]
 
     /// The label values, matching ``labelNames``.

@@ -54,7 +54,7 @@ public struct KubeletMetrics: Sendable {
     public let runPodSandboxErrors: Counter
     /// `kubelet_image_pull_duration_seconds{image_size_in_bytes}`; label from ``imageSizeBucket(bytes:)``.
     public let imagePullDuration: Histogram
-    /// `kubernetes_build_info{major,minor,gitVersion,...}`: always 1.
+    /// `kubernetes_build_info{major,minor,git_version,...}`: always 1.
     public let buildInfo: Gauge
 
     /// Registers every kubelet metric in `registry`.
