@@ -156,6 +156,12 @@ public struct AgentHTTPServer: Service {
         if let error = error as? IOError {
             return String(cString: strerror(error.errnoCode)).lowercased()
         }
+        if let error = error as? SocketAddressError.UnknownHost {
+            return "unknown host: \(error.errorDescription)"
+        }
+        if error is SocketAddressError {
+            return "not an IP address or known host name"
+        }
         return "\(error)"
     }
 }

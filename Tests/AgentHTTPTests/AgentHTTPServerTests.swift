@@ -112,6 +112,16 @@ struct AgentHTTPServerTests {
         }
     }
 
+    @Test func unknownHostIsAClearError() async throws {
+        let server = AgentHTTPServer(
+            configuration: .init(host: "no-such-host.invalid", port: 10248),
+            handler: AgentHTTPHandlerTests.handler(),
+            logger: Self.logger
+        )
+        let error = await #expect(throws: AgentHTTPServerError.self) { try await server.run() }
+        #expect(error?.description.hasPrefix("cannot listen on no-such-host.invalid:10248: ") == true)
+    }
+
     @Test func stopsOnGracefulShutdown() async throws {
         let bound = BoundPort()
         let server = Self.makeServer(bound: bound)
