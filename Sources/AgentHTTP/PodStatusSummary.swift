@@ -111,7 +111,7 @@ public struct PodStatusSummary: Sendable, Equatable {
     }
 
     private static func finishedAt(_ state: PodListView.ContainerState?) -> Int64? {
-        state?.terminated?.finishedAt.flatMap(RFC3339.unixSeconds)
+        state?.terminated?.finishedAt.flatMap(RFC3339Parser.unixSeconds)
     }
 
     private static func later(_ a: Int64?, _ b: Int64?) -> Int64? {
@@ -123,10 +123,17 @@ public struct PodStatusSummary: Sendable, Equatable {
     }
 }
 
-/// RFC 3339 timestamps as Kubernetes writes them (`2024-05-01T10:00:00Z`, optional fraction, `Z` or `±hh:mm`).
-public enum RFC3339 {
-    /// Unix seconds of `text`, or `nil` when it is not an RFC 3339 timestamp.
-    public static func unixSeconds(_ text: String) -> Int64? {
+extension PodTable {
+    /// Unix seconds of an RFC 3339 timestamp as Kubernetes writes them (`2024-05-01T10:00:00Z`, optional fraction,
+    /// `Z` or `±hh:mm`), or `nil` when `text` is not one.
+    public static func unixSeconds(rfc3339 text: String) -> Int64? {
+        RFC3339Parser.unixSeconds(text)
+    }
+}
+
+/// RFC 3339 timestamps, parsed without Foundation's formatters.
+enum RFC3339Parser {
+    static func unixSeconds(_ text: String) -> Int64? {
         let scalars = Array(text.utf8)
         func number(_ from: Int, _ count: Int) -> Int64? {
             guard from + count <= scalars.count else { return nil }

@@ -52,7 +52,7 @@ public enum PodTable {
         if summary.restarts != 0, let last = summary.lastRestart {
             restarts += " (\(self.age(since: last, now: now)) ago)"
         }
-        let created = pod.metadata.creationTimestamp.flatMap(RFC3339.unixSeconds)
+        let created = pod.metadata.creationTimestamp.flatMap(RFC3339Parser.unixSeconds)
         var row = [
             pod.metadata.namespace ?? "default",
             pod.metadata.name ?? "",
@@ -83,7 +83,7 @@ public enum PodTable {
                 state,
                 self.orNone(reason),
                 String(status.restartCount ?? 0),
-                started.flatMap(RFC3339.unixSeconds).map { self.age(since: $0, now: now) + " ago" } ?? "<none>",
+                started.flatMap(RFC3339Parser.unixSeconds).map { self.age(since: $0, now: now) + " ago" } ?? "<none>",
                 self.shortID(status.containerID),
             ])
         }

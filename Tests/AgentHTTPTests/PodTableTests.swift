@@ -252,6 +252,6 @@ struct PodTableTests {
 
     @Test(arguments: timestampCases)
     func rfc3339(text: String, unix: Int64?) {
-        #expect(RFC3339.unixSeconds(text) == unix)
+        #expect(PodTable.unixSeconds(rfc3339: text) == unix)
     }
 }
