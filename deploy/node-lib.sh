@@ -131,7 +131,10 @@ launch_containerd() {
     # setsid: a session of its own, so it outlives this shell and its terminal. The inner shell
     # writes its own PID, which `exec` hands on to containerd.
     # shellcheck disable=SC2016 # expanded by the inner shell
-    setsid bash -c 'ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)"; echo $$ >"$1"; exec containerd --config "$2"' \
+    # Descriptors other than 0-2 are closed first: a daemon must not hold its launcher's pipes open (a caller
+    # waiting for this script's output, or for its exit through an inherited descriptor, would wait forever).
+    setsid bash -c 'for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done 2>/dev/null
+        ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)"; echo $$ >"$1"; exec containerd --config "$2"' \
         node-agent-containerd "$CONTAINERD_PIDFILE" "$CONTAINERD_CONFIG" </dev/null >>"$CONTAINERD_LOG" 2>&1 &
 
     local deadline=$((SECONDS + 60)) pid="" status=""

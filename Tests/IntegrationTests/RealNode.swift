@@ -2,6 +2,15 @@ import CRIClient
 import Foundation
 import Testing
 
+/// Every test that touches the real node, serialized under one parent: the agent's tests remove sandboxes no pod
+/// source wants, one test restarts containerd, and the node is small.
+@Suite(
+    "Real node",
+    .serialized,
+    .enabled(if: RealNode.enabled, "set NODEAGENT_ROOT_TESTS=1 (as root, after deploy/setup-node.sh)")
+)
+enum RealNodeTests {}
+
 /// The real node that `deploy/setup-node.sh` prepared: containerd's socket, the images, the CNI network, and a
 /// way to run the deploy scripts' functions (to stop and restart containerd).
 enum RealNode {
@@ -33,13 +42,18 @@ enum RealNode {
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         let deploy = Self.repositoryRoot.appendingPathComponent("deploy").path
         process.arguments = ["-c", "set -euo pipefail; . '\(deploy)/node-env.sh'; . '\(deploy)/node-lib.sh'; \(function)"]
-        let output = Pipe()
+        // A file, not a pipe: containerd started by the function may inherit the descriptor and would hold a pipe
+        // open forever, so reading to its end would never return.
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: outputPath.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outputPath) }
+        let output = try FileHandle(forWritingTo: outputPath)
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        try? output.close()
+        let text = (try? String(contentsOf: outputPath, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
             throw ScriptError(function: function, status: process.terminationStatus, output: text)
         }
