@@ -12,7 +12,8 @@ let package = Package(
     name: "node-agent",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "node-agent", targets: ["NodeAgent"])
+        .executable(name: "node-agent", targets: ["NodeAgent"]),
+        .executable(name: "PodStartBenchmark", targets: ["PodStartBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
@@ -101,6 +102,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Not a test: times pod start through the agent against containerd's own floor (see benchmarks/README.md).
+        .executableTarget(
+            name: "PodStartBenchmark",
+            dependencies: [
+                "CRIClient", "KubeAPI", "AgentCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "benchmarks/PodStartBenchmark",
             swiftSettings: swiftSettings
         ),
         // Test-only helpers: fakes and the in-process CRI server.
