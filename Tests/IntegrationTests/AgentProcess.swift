@@ -74,10 +74,9 @@ final class AgentProcess: @unchecked Sendable {
         // Atomically, as editors and config tools do: temp file then rename.
         let temporary = self.manifestDirectory + "/." + name + ".tmp"
         try manifest.write(toFile: temporary, atomically: false, encoding: .utf8)
-        _ = try FileManager.default.replaceItemAt(
-            URL(fileURLWithPath: self.manifestDirectory + "/" + name),
-            withItemAt: URL(fileURLWithPath: temporary)
-        )
+        guard rename(temporary, self.manifestDirectory + "/" + name) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
+        }
     }
 
     func remove(_ name: String) throws {

@@ -22,6 +22,11 @@ public final class PodEngine: Sendable {
         public var resyncPeriod: Duration = .seconds(60)
         /// How often due back-offs, new and orphaned pods are looked for (upstream's housekeeping: 2 s).
         public var housekeepingPeriod: Duration = .seconds(1)
+        /// How often dead containers and sandboxes are collected (upstream's `ContainerGCPeriod`: 1 min); `nil`
+        /// disables the collector.
+        public var garbageCollectionPeriod: Duration? = .seconds(60)
+        /// The collector's policy.
+        public var garbageCollector = ContainerGC()
         /// The sources that must report once before unknown pods are removed.
         public var sources: Set<String>
 
@@ -106,6 +111,9 @@ public final class PodEngine: Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.relistLoop() }
             group.addTask { await self.housekeepingLoop() }
+            if let period = self.configuration.garbageCollectionPeriod {
+                group.addTask { await self.garbageCollectionLoop(period: period) }
+            }
             for uid in self.state.withLock({ $0.spawnAll() }) {
                 self.spawnContinuation.yield(uid)
             }
@@ -173,6 +181,21 @@ public final class PodEngine: Sendable {
             for continuation in signal { continuation.yield() }
         }
         self.spawnContinuation.finish()
+    }
+
+    private func garbageCollectionLoop(period: Duration) async {
+        while !Task.isCancelled {
+            do {
+                try await self.clock.sleep(for: period)
+            } catch {
+                return
+            }
+            await self.configuration.garbageCollector.collect(
+                self.runtimePods(),
+                runtime: self.relister.runtime,
+                logger: self.logger
+            )
+        }
     }
 
     // MARK: - Pod worker

@@ -8,7 +8,7 @@ import Synchronization
 /// is new or its state changed since the last relist. Sandboxes and containers without the
 /// `io.kubernetes.pod.uid` label are not ours and are ignored.
 public final class RuntimeRelister: Sendable {
-    private let runtime: any ContainerRuntime
+    let runtime: any ContainerRuntime
     private let cache = Mutex(StatusCache())
 
     private struct StatusCache {
