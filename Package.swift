@@ -53,7 +53,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
-        .target(name: "ProbeRunner", dependencies: ["AgentCore", "KubeAPI"], swiftSettings: swiftSettings),
+        .target(
+            name: "ProbeRunner",
+            dependencies: [
+                "AgentCore", "KubeAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "StaticPods",
             dependencies: [
@@ -148,6 +159,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ProbeRunnerTests",
+            dependencies: [
+                "ProbeRunner", "KubeAPI", "AgentTestKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "StaticPodsTests",
             dependencies: [

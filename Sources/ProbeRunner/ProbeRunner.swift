@@ -1,1 +1,0 @@
-// Liveness, readiness and startup probes arrive with the probes issue.
