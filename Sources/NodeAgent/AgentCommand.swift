@@ -6,6 +6,7 @@ import Foundation
 import KubeAPI
 import Logging
 import PodSandbox
+import ProbeRunner
 import ServiceLifecycle
 import StaticPods
 import UnixSignals
@@ -62,11 +63,18 @@ struct AgentRun {
             allocatable: .init(milliCPU: NodeResources.milliCPU(), memoryBytes: NodeResources.memoryBytes())
         )
         let eventLogger = logger
+        let relay = ResyncRelay()
+        let probeExecutor = ProbeHandlers { id, command, timeout in
+            let result = try await runtime.execSync(id, command: command, timeout: timeout)
+            return (result.exitCode, String(decoding: result.stdout + result.stderr, as: UTF8.self))
+        }
+        let probeManager = ProbeManager(executor: probeExecutor, logger: logger) { uid in relay.resync(podUID: uid) }
         let syncer = PodSyncer(
             runtime: runtime,
             context: context,
             volumes: HostVolumeSetup(),
             restartBackOff: BackOffStore(policy: .crashLoop(maxContainerRestartPeriod: settings.maxContainerRestartPeriod)),
+            probeResults: { uid in ProbeService.snapshot(probeManager.results(podUID: uid)) },
             eventSink: { event in
                 let level: Logger.Level = event.type == .warning ? .warning : .info
                 eventLogger.log(
@@ -90,7 +98,11 @@ struct AgentRun {
             metrics: metrics
         )
 
-        var services: [any Service] = [connection, EngineService(engine: engine)]
+        relay.connect(engine)
+        var services: [any Service] = [
+            connection, EngineService(engine: engine),
+            ProbeService(manager: probeManager, engine: engine, executor: probeExecutor),
+        ]
         if let path = settings.staticPodPath {
             let source = ManifestDirectorySource(
                 directory: path,

@@ -105,6 +105,11 @@ struct EngineState {
         return spawn
     }
 
+    /// The worker of `uid` to signal for an out-of-turn sync (a probe result changed).
+    func resyncSignal(_ uid: String) -> Signal? {
+        self.records[uid]?.worker
+    }
+
     mutating func spawnAll() -> [String] {
         self.records.filter { $0.value.worker == nil }.keys.sorted()
     }

@@ -80,6 +80,11 @@ public final class PodEngine: Sendable {
         for continuation in signal { continuation.yield() }
     }
 
+    /// Syncs the pod of `podUID` soon (its probe results changed); nothing if the engine has no worker for it.
+    public func resync(podUID: String) {
+        self.state.withLock { $0.resyncSignal(podUID) }?.yield()
+    }
+
     // MARK: - Outputs
 
     /// The desired pods with their latest statuses, sorted by namespace and name.
