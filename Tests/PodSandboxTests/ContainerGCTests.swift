@@ -26,7 +26,7 @@ struct ContainerGCTests {
             ]
         )
         let plan = ContainerGC().plan(["u": pod])
-        #expect(Set(plan.containers) == ["a0", "a1"])
+        #expect(Set(plan.containers) == ["a0", "a1"], "a2 is the newest dead app; b0 the only dead side")
         #expect(plan.sandboxes.isEmpty)
     }
 

@@ -27,10 +27,9 @@ public struct ContainerGC: Sendable {
             for container in pod.containers { byName[container.metadata.name, default: []].append(container) }
             var removed = Set<String>()
             for name in byName.keys.sorted() {
-                let instances = byName[name, default: []].sorted { $0.createdAt > $1.createdAt }
-                // The newest instance of a name is kept whatever its state; older exited ones beyond the quota go.
-                let dead = instances.dropFirst().filter { $0.state == .exited }
-                let surplus = dead.dropFirst(max(self.keepPerContainer - 1, 0))
+                // Running instances are never touched; of the exited ones the newest `keepPerContainer` stay.
+                let dead = byName[name, default: []].filter { $0.state == .exited }.sorted { $0.createdAt > $1.createdAt }
+                let surplus = dead.dropFirst(self.keepPerContainer)
                 for container in surplus {
                     plan.containers.append(container.id)
                     removed.insert(container.id)
