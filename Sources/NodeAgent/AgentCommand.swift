@@ -76,6 +76,9 @@ struct AgentRun {
             restartBackOff: BackOffStore(policy: .crashLoop(maxContainerRestartPeriod: settings.maxContainerRestartPeriod)),
             probeResults: { uid in ProbeService.snapshot(probeManager.results(podUID: uid)) },
             eventSink: { event in
+                if event.reason == "Started" {
+                    metrics.startedContainers.increment(labels: [KubeletMetrics.ContainerType.container])
+                }
                 let level: Logger.Level = event.type == .warning ? .warning : .info
                 eventLogger.log(
                     level: level,

@@ -12,6 +12,8 @@ struct EngineState {
         var status: PodStatus?
         var retryAt: ContinuousClock.Instant?
         var worker: Signal?
+        /// When a source first asked for the pod; cleared once its start was measured.
+        var firstSeen: ContinuousClock.Instant?
     }
 
     enum Step {
@@ -36,7 +38,11 @@ struct EngineState {
     /// Every expected source has reported once: only then may pods unknown to all of them be removed.
     var sourcesReady: Bool { self.expectedSources.isSubset(of: self.seenSources) }
 
-    mutating func apply(source: String, pods: [Pod]) -> (signal: [Signal], spawn: [String]) {
+    mutating func apply(
+        source: String,
+        pods: [Pod],
+        now: ContinuousClock.Instant? = nil
+    ) -> (signal: [Signal], spawn: [String]) {
         var snapshot: [String: Pod] = [:]
         for pod in pods {
             let uid = pod.metadata.uid
@@ -60,7 +66,7 @@ struct EngineState {
                 self.records[uid] = record
                 if changed, let worker = record.worker { signal.append(worker) }
             } else {
-                self.records[uid] = Record(pod: pod, desired: true)
+                self.records[uid] = Record(pod: pod, desired: true, firstSeen: now)
                 spawn.append(uid)
             }
         }
@@ -141,11 +147,17 @@ struct EngineState {
         }
     }
 
-    mutating func finishSync(_ uid: String, outcome: PodSyncOutcome, now: ContinuousClock.Instant) {
-        guard self.records[uid] != nil else { return }
+    /// Records a sync's outcome. Returns how long the pod took from first sight to running, the first time it
+    /// runs (`kubelet_pod_start_duration_seconds`).
+    @discardableResult
+    mutating func finishSync(_ uid: String, outcome: PodSyncOutcome, now: ContinuousClock.Instant) -> Duration? {
+        guard let record = self.records[uid] else { return nil }
         self.records[uid]?.status = outcome.status
         self.records[uid]?.retryAt = outcome.retryAfter.map { now + $0 }
         self.runtime[uid] = outcome.runtimePod
+        guard let firstSeen = record.firstSeen, outcome.status.phase == .running else { return nil }
+        self.records[uid]?.firstSeen = nil
+        return firstSeen.duration(to: now)
     }
 
     /// Ends a removal. Returns whether the worker is done and the workers to wake (pods waiting on this name).

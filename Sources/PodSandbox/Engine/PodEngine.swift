@@ -72,7 +72,7 @@ public final class PodEngine: Sendable {
     /// Replaces everything `source` wants with `pods` (a full snapshot).
     public func update(source: String, pods: [Pod]) {
         let (signal, spawn, desired) = self.state.withLock { state in
-            let (signal, spawn) = state.apply(source: source, pods: pods)
+            let (signal, spawn) = state.apply(source: source, pods: pods, now: self.clock.now)
             return (signal, spawn, state.records.values.filter(\.desired).count)
         }
         self.metrics?.desiredPods.set(Double(desired), labels: ["true"])
@@ -215,7 +215,8 @@ public final class PodEngine: Sendable {
                 let started = self.clock.now
                 let outcome = await self.syncer.sync(pod: pod, runtimePod: runtimePod, previousStatus: status)
                 let now = self.clock.now
-                self.state.withLock { $0.finishSync(uid, outcome: outcome, now: now) }
+                let startup = self.state.withLock { $0.finishSync(uid, outcome: outcome, now: now) }
+                if let startup { self.metrics?.podStartDuration.observe(startup) }
                 let operation = status == nil ? "create" : "sync"
                 self.metrics?.podWorkerDuration.observe(started.duration(to: now), labels: [operation])
             case .terminate(let pod, let runtimePod):
