@@ -5,9 +5,13 @@ import GRPCInProcessTransport
 /// Serves a ``ContainerRuntime`` (usually ``FakeContainerRuntime``) over gRPC, in process, and runs `body` with
 /// the real ``CRIClient`` connected to it: the client's conversions, deadlines and error mapping are exercised
 /// exactly as against containerd, without a socket.
+///
+/// The default configuration names a path that exists (`/dev/null`): the client replaces an `unavailable`
+/// error's message with a hint when its socket file is missing, and the in-process server's own messages must
+/// come through unchanged.
 public func withInProcessCRIClient<Result: Sendable>(
     serving backend: any ContainerRuntime,
-    configuration: CRIClientConfiguration = CRIClientConfiguration(socketPath: "/nonexistent/in-process.sock"),
+    configuration: CRIClientConfiguration = CRIClientConfiguration(socketPath: "/dev/null"),
     _ body: (any ContainerRuntime) async throws -> Result
 ) async throws -> Result {
     let transport = InProcessTransport()
