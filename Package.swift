@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "ProbeRunnerTests",
             dependencies: [
-                "ProbeRunner", "KubeAPI", "AgentTestKit",
+                "ProbeRunner", "KubeAPI", "AgentTestKit", "AgentCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

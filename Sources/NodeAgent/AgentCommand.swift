@@ -68,7 +68,13 @@ struct AgentRun {
             let result = try await runtime.execSync(id, command: command, timeout: timeout)
             return (result.exitCode, String(decoding: result.stdout + result.stderr, as: UTF8.self))
         }
-        let probeManager = ProbeManager(executor: probeExecutor, logger: logger) { uid in relay.resync(podUID: uid) }
+        let probeMetrics = ProbeMetrics(registry: metrics.registry)
+        let probeManager = ProbeManager(
+            executor: probeExecutor,
+            logger: logger,
+            onProbe: { kind, target, outcome, seconds in probeMetrics.record(kind, target, outcome, seconds: seconds) },
+            onChange: { uid in relay.resync(podUID: uid) }
+        )
         let syncer = PodSyncer(
             runtime: runtime,
             context: context,

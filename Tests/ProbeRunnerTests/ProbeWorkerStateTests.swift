@@ -1,3 +1,4 @@
+import AgentCore
 import Foundation
 import KubeAPI
 import ProbeRunner
@@ -129,3 +130,23 @@ import Testing
     }
 }
 
+
+@Suite struct ProbeMetricsTests {
+    @Test func labelsAsUpstream() {
+        let registry = MetricsRegistry()
+        let metrics = ProbeMetrics(registry: registry)
+        let target = ProbeTarget(
+            podUID: "u1", podName: "web", namespace: "default", podIP: nil,
+            container: Container(name: "app", image: "busybox"), containerID: "c1"
+        )
+        metrics.record(.readiness, target, ProbeOutcome(.success), seconds: 0.01)
+        let text = registry.render()
+        #expect(
+            text.contains(
+                #"prober_probe_total{container="app",namespace="default",pod="web",pod_uid="u1",probe_type="Readiness",result="successful"} 1"#
+            ),
+            "\(text)"
+        )
+        #expect(text.contains("prober_probe_duration_seconds_count"))
+    }
+}
