@@ -42,6 +42,7 @@ struct AgentRun {
         let process = try self.launch()
         defer { Self.stop(process) }
         try await self.waitForHealthz(process)
+        log("agent healthy (log \(self.logPath)); writing \(self.count) manifests")
 
         let clock = ContinuousClock()
         let manifests = (0..<self.count).map { index in (name: "bench-\(index).yaml", text: Self.manifest(index)) }
@@ -53,6 +54,7 @@ struct AgentRun {
             try await runtime.listContainers(ContainerFilter(state: .running)).count >= self.count
         }
         let start = clock.now - startedAt
+        log("\(self.count) containers running after \(milliseconds(start)) ms; deleting the manifests")
 
         let removingAt = clock.now
         for manifest in manifests {
@@ -119,7 +121,12 @@ struct AgentRun {
         let clock = ContinuousClock()
         let end = clock.now + self.deadline
         while true {
-            if try await condition() { return }
+            do {
+                if try await condition() { return }
+            } catch let error as CRIError where error.code == .unavailable {
+                // A lost stream (see benchmarks/README.md): this poll did not answer, the next one will.
+                log("poll for \(what): \(error); polling on")
+            }
             guard process.isRunning else {
                 throw BenchmarkError("the agent exited (status \(process.terminationStatus)) waiting for \(what); log: \(self.logPath)")
             }
