@@ -36,6 +36,8 @@ struct AgentRun {
         var start: Duration
         /// From just before the first manifest was deleted to no sandbox left.
         var removal: Duration
+        /// Lines of the agent's log naming a lost gRPC stream (see README.md): each delays a pod.
+        var lostStreams: Int
     }
 
     func measure(_ runtime: any ContainerRuntime) async throws -> Result {
@@ -65,8 +67,14 @@ struct AgentRun {
         }
         let removal = clock.now - removingAt
         Self.stop(process)
-        try? FileManager.default.removeItem(atPath: self.root)
-        return Result(start: start, removal: removal)
+        let agentLog = (try? String(contentsOfFile: self.logPath, encoding: .utf8)) ?? ""
+        let lostStreams = BenchmarkTable.lostStreamLines(in: agentLog)
+        if lostStreams == 0 {
+            try? FileManager.default.removeItem(atPath: self.root)
+        } else {
+            log("the agent lost \(lostStreams) CRI call(s) to dropped streams; its log is kept: \(self.logPath)")
+        }
+        return Result(start: start, removal: removal, lostStreams: lostStreams)
     }
 
     /// The agent, standalone on the manifest directory, its output in ``logPath``.

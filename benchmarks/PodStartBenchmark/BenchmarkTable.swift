@@ -46,7 +46,10 @@ enum BenchmarkTable {
             "host: \(host); runtime: \(runtime); median of \(runs) run(s)",
             "",
         ]
-        let header = ["pods", "floor total ms", "agent total ms", "overhead per pod ms", "removal ms"]
+        let header = [
+            "pods", "floor total ms", "agent total ms", "overhead per pod ms", "removal ms", "agent ms per run",
+            "lost CRI calls per run",
+        ]
         let body = rows.map { row in
             [
                 "\(row.pods)",
@@ -54,6 +57,8 @@ enum BenchmarkTable {
                 "\(milliseconds(row.agent))",
                 String(format: "%.1f", row.overheadPerPod),
                 "\(milliseconds(row.removal))",
+                row.samples.map { "\(milliseconds($0.agent))" }.joined(separator: "/"),
+                row.samples.map { "\($0.lostStreams)" }.joined(separator: "/"),
             ]
         }
         lines += Self.table(header: header, rows: body)
@@ -62,6 +67,13 @@ enum BenchmarkTable {
         let missed = rows.filter { $0.overheadPerPod > Self.aimPerPodMilliseconds }.map { "\($0.pods)" }
         lines.append(missed.isEmpty ? "aim met at every pod count" : "aim missed at pods = \(missed.joined(separator: ", "))")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The agent's log lines that report a CRI call lost to a dropped gRPC stream.
+    static func lostStreamLines(in log: String) -> Int {
+        log.split(separator: "\n").filter {
+            $0.contains("Stream unexpectedly closed") || $0.contains("The transport threw an unexpected error")
+        }.count
     }
 
     /// Right-aligned columns separated by ` | `.

@@ -97,7 +97,9 @@ struct PodStartBenchmark: AsyncParsableCommand {
                         "pods=\(count) run \(run)/\(runs): agent \(milliseconds(result.start)) ms, "
                             + "removal \(milliseconds(result.removal)) ms"
                     )
-                    samples.append(Sample(floor: floor, agent: result.start, removal: result.removal))
+                    samples.append(
+                        Sample(floor: floor, agent: result.start, removal: result.removal, lostStreams: result.lostStreams)
+                    )
                 }
                 rows.append(BenchmarkRow(pods: count, samples: samples))
             }
@@ -158,6 +160,7 @@ struct Sample: Sendable {
     var floor: Duration
     var agent: Duration
     var removal: Duration
+    var lostStreams: Int = 0
 }
 
 /// Progress on standard error, so the table on standard output stays clean.
