@@ -54,6 +54,8 @@ public final class ProbeManager: Sendable {
         var entries: [Key: Entry] = [:]
         var running: Set<Key> = []
         var results: [Key: (containerID: String, result: ProbeResult)] = [:]
+        /// Wakes a sleeping worker early: its container changed, or its startup probe succeeded.
+        var wakers: [Key: AsyncStream<Void>.Continuation] = [:]
     }
 
     private let executor: any ProbeExecuting
@@ -115,13 +117,19 @@ public final class ProbeManager: Sendable {
                 }
             }
         }
-        let spawn = self.state.withLock { state in
+        let (spawn, wake) = self.state.withLock { state in
+            // Changed containers are probed again at once; removed ones stop without waiting out a period.
+            let wake = state.wakers.compactMap { key, waker -> AsyncStream<Void>.Continuation? in
+                guard let entry = entries[key] else { return waker }
+                return state.entries[key]?.probed != entry.probed ? waker : nil
+            }
             state.entries = entries
             let new = Set(entries.keys).subtracting(state.running)
             state.running.formUnion(new)
-            return new
+            return (new, wake)
         }
         for key in spawn { self.spawnContinuation.yield(key) }
+        for waker in wake { waker.yield() }
     }
 
     /// The current results of a pod's probes.
@@ -166,6 +174,7 @@ public final class ProbeManager: Sendable {
             guard let entry = state.entries[key] else {
                 state.running.remove(key)
                 state.results[key] = nil
+                state.wakers.removeValue(forKey: key)?.finish()
                 return nil
             }
             var pending = false
@@ -178,12 +187,34 @@ public final class ProbeManager: Sendable {
     }
 
     private func publish(_ key: Key, _ worker: ProbeWorkerState) {
-        self.state.withLock { $0.results[key] = (worker.containerID, worker.result) }
+        let wake = self.state.withLock { state -> [AsyncStream<Void>.Continuation] in
+            state.results[key] = (worker.containerID, worker.result)
+            guard key.kind == .startup, worker.result == .success else { return [] }
+            return [ProbeKind.liveness, .readiness].compactMap {
+                state.wakers[Key(podUID: key.podUID, container: key.container, kind: $0)]
+            }
+        }
+        for waker in wake { waker.yield() }
         self.onChange(key.podUID)
+    }
+
+    /// Sleeps for `duration` or until woken; `false` when cancelled.
+    private func pause(_ duration: Duration, wake: AsyncStream<Void>) async -> Bool {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(for: duration) }
+            group.addTask {
+                for await _ in wake { return }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        return !Task.isCancelled
     }
 
     private func work(_ key: Key) async {
         var worker = ProbeWorkerState(kind: key.kind)
+        let (wake, waker) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.state.withLock { $0.wakers[key] = waker }
         guard let (first, _) = self.lookup(key) else { return }
         let firstTiming = ProbeTiming(first.probe, kind: key.kind)
         let delay =
@@ -219,7 +250,7 @@ public final class ProbeManager: Sendable {
                 }
             }
             let pause = ProbeSchedule.nextTick(after: action, timing: timing, now: Date())
-            do { try await Task.sleep(for: pause) } catch { return }
+            guard await self.pause(pause, wake: wake) else { return }
         }
     }
 }
