@@ -97,8 +97,8 @@ struct AgentOptions: ParsableArguments {
     }
 
     private static func duration(_ text: String, flag: String) throws -> Duration {
-        guard let duration = GoDuration.parse(text) else {
-            throw ValidationError("invalid --\(flag) '\(text)': expected a duration like 20s or 1m")
+        guard let duration = GoDuration.parse(text), duration > .zero else {
+            throw ValidationError("invalid --\(flag) '\(text)': expected a positive duration like 20s or 1m")
         }
         return duration
     }

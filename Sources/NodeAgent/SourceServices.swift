@@ -17,8 +17,16 @@ struct PodSourceService: Service {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.source.run() }
                 var reported: [ManifestError] = []
+                var delivered = false
                 for await snapshot in self.source.snapshots {
-                    self.engine.update(source: self.source.kind.rawValue, pods: snapshot.pods)
+                    // A URL that could not be read yet says nothing about which pods are wanted: until it has
+                    // answered once, the source does not count as reported (orphans are kept), as upstream.
+                    let unanswered = self.source.kind == .http && !delivered && snapshot.pods.isEmpty
+                        && !snapshot.errors.isEmpty
+                    if !unanswered {
+                        self.engine.update(source: self.source.kind.rawValue, pods: snapshot.pods)
+                        delivered = true
+                    }
                     if snapshot.errors != reported {
                         for error in snapshot.errors where !reported.contains(error) {
                             self.logger.error(

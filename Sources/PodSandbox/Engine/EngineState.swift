@@ -1,3 +1,4 @@
+import CRIClient
 public import KubeAPI
 
 /// The engine's bookkeeping, apart from any I/O: which pods are desired, which run, which worker is due.
@@ -28,6 +29,9 @@ struct EngineState {
     var bySource: [String: [String: Pod]] = [:]
     var records: [String: Record] = [:]
     var runtime: [String: RuntimePod] = [:]
+    /// When a worker last wrote a pod's runtime view (after a sync or removal): a relist that started before
+    /// that must not overwrite it with what it saw earlier.
+    var touched: [String: ContinuousClock.Instant] = [:]
     var lastRelist: ContinuousClock.Instant?
     var lastHousekeeping: ContinuousClock.Instant?
 
@@ -136,7 +140,7 @@ struct EngineState {
             // A replaced static pod keeps its name under a new UID: start it once the old one is gone.
             let name = Self.fullName(pod)
             let predecessorRunning = self.records.contains { other in
-                other.key != uid && !other.value.desired && other.value.pod.map(Self.fullName) == name
+                other.key != uid && !other.value.desired && self.fullName(of: other.key) == name
             }
             return predecessorRunning ? .wait : .sync(pod, self.runtime[uid], record.status)
         case (let pod?, false):
@@ -155,27 +159,68 @@ struct EngineState {
         self.records[uid]?.status = outcome.status
         self.records[uid]?.retryAt = outcome.retryAfter.map { now + $0 }
         self.runtime[uid] = outcome.runtimePod
+        self.touched[uid] = now
         guard let firstSeen = record.firstSeen, outcome.status.phase == .running else { return nil }
         self.records[uid]?.firstSeen = nil
         return firstSeen.duration(to: now)
     }
 
     /// Ends a removal. Returns whether the worker is done and the workers to wake (pods waiting on this name).
-    mutating func finishRemoval(_ uid: String, left: RuntimePod?) -> (done: Bool, signal: [Signal]) {
+    /// A removal that left something running (a stop failed or timed out) is retried after `retry`, and the pod
+    /// keeps blocking a successor of the same name until it is really gone.
+    mutating func finishRemoval(
+        _ uid: String,
+        left: RuntimePod?,
+        now: ContinuousClock.Instant,
+        retry: Duration = .seconds(10)
+    ) -> (done: Bool, signal: [Signal]) {
         guard let record = self.records[uid] else { return (true, []) }
+        let name = self.fullName(of: uid)
         self.runtime[uid] = left
+        self.touched[uid] = now
         if record.desired {
             // Wanted again while it was stopping: sync it anew.
             return (false, record.worker.map { [$0] } ?? [])
         }
+        if let left, left.isStillRunning {
+            self.records[uid]?.retryAt = now + retry
+            return (false, [])
+        }
         self.records[uid] = nil
         record.worker?.finish()
-        let name = record.pod.map(Self.fullName)
-        let waiting = self.records.values.filter { $0.pod.map(Self.fullName) == name }.compactMap(\.worker)
+        let waiting = self.records.keys.filter { self.fullName(of: $0) == name }.compactMap { self.records[$0]?.worker }
         return (true, waiting)
+    }
+
+    /// `namespace/name` of a record: from its spec, or for an orphan from what the runtime reports.
+    func fullName(of uid: String) -> String? {
+        if let pod = self.records[uid]?.pod { return Self.fullName(pod) }
+        guard let runtimePod = self.runtime[uid], !runtimePod.name.isEmpty else { return nil }
+        return "\(runtimePod.namespace.isEmpty ? "default" : runtimePod.namespace)/\(runtimePod.name)"
+    }
+
+    /// Replaces the runtime view with a relist that started at `started`, except for pods a worker wrote after
+    /// that (their view is newer). Returns the UIDs whose runtime state changed.
+    mutating func applyRelist(_ pods: [String: RuntimePod], started: ContinuousClock.Instant) -> Set<String> {
+        var merged = pods
+        for (uid, stamp) in self.touched where stamp >= started {
+            merged[uid] = self.runtime[uid]
+        }
+        self.touched = self.touched.filter { $0.value >= started }
+        let events = PodLifecycleEvent.diff(old: self.runtime, new: merged)
+        self.runtime = merged
+        return Set(events.map(\.podUID))
     }
 
     static func fullName(_ pod: Pod) -> String {
         "\(pod.metadata.namespace.isEmpty ? "default" : pod.metadata.namespace)/\(pod.metadata.name)"
+    }
+}
+
+extension RuntimePod {
+    /// Something of the pod still runs (or may: state unknown).
+    var isStillRunning: Bool {
+        self.sandboxes.contains { $0.state == .ready }
+            || self.containers.contains { $0.state == .running || $0.state == .unknown }
     }
 }

@@ -20,7 +20,8 @@ public final class PodEngine: Sendable {
         public var relistPeriod: Duration = .seconds(1)
         /// How often every pod is synced even when nothing changed (upstream's `syncFrequency`: 1 min).
         public var resyncPeriod: Duration = .seconds(60)
-        /// How often due back-offs, new and orphaned pods are looked for (upstream's housekeeping: 2 s).
+        /// How often due back-offs, new and orphaned pods are looked for (upstream's housekeeping is 2 s; 1 s here
+        /// so that a back-off ends at most a second late).
         public var housekeepingPeriod: Duration = .seconds(1)
         /// How often dead containers and sandboxes are collected (upstream's `ContainerGCPeriod`: 1 min); `nil`
         /// disables the collector.
@@ -112,7 +113,15 @@ public final class PodEngine: Sendable {
 
     /// Runs the relist, housekeeping and pod workers until cancelled.
     public func run() async {
-        await self.relistOnce()
+        // Adoption needs one good look at the runtime before any worker plans: without it a worker would take a
+        // running pod for a new one.
+        while !(await self.relistOnce()) {
+            do {
+                try await self.clock.sleep(for: self.configuration.relistPeriod)
+            } catch {
+                return
+            }
+        }
         await withDiscardingTaskGroup { group in
             group.addTask { await self.relistLoop() }
             group.addTask { await self.housekeepingLoop() }
@@ -142,22 +151,22 @@ public final class PodEngine: Sendable {
         self.spawnContinuation.finish()
     }
 
-    private func relistOnce() async {
+    @discardableResult
+    private func relistOnce() async -> Bool {
         let started = self.clock.now
         let pods: [String: RuntimePod]
         do {
             pods = try await self.relister.relist()
         } catch {
             self.logger.warning("relist failed", metadata: ["error": "\(error)"])
-            return
+            return false
         }
         let now = self.clock.now
         let (signal, spawn, previous) = self.state.withLock { state in
-            let events = PodLifecycleEvent.diff(old: state.runtime, new: pods)
+            let changed = state.applyRelist(pods, started: started)
             let previous = state.lastRelist
-            state.runtime = pods
             state.lastRelist = now
-            let (signal, spawn) = state.signal(uids: Set(events.map(\.podUID)))
+            let (signal, spawn) = state.signal(uids: changed)
             return (signal, spawn, previous)
         }
         if let metrics = self.metrics {
@@ -168,6 +177,7 @@ public final class PodEngine: Sendable {
         }
         for uid in spawn { self.spawnContinuation.yield(uid) }
         for continuation in signal { continuation.yield() }
+        return true
     }
 
     private func housekeepingLoop() async {
@@ -249,7 +259,8 @@ public final class PodEngine: Sendable {
 
     /// Records the end of a removal; `true` when the worker is done. Waiting pods of the same name are woken.
     private func finishRemoval(_ uid: String, left: RuntimePod?) -> Bool {
-        let (done, signal) = self.state.withLock { $0.finishRemoval(uid, left: left) }
+        let now = self.clock.now
+        let (done, signal) = self.state.withLock { $0.finishRemoval(uid, left: left, now: now) }
         for continuation in signal { continuation.yield() }
         return done
     }

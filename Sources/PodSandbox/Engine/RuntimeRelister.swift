@@ -32,15 +32,24 @@ public final class RuntimeRelister: Sendable {
         for summary in sandboxes {
             if let cached = previous.sandboxes[summary.id], cached.state == summary.state {
                 next.sandboxes[summary.id] = cached
-            } else if let status = try await self.fetchSandbox(summary.id) {
-                next.sandboxes[summary.id] = status
+            } else {
+                do {
+                    if let status = try await self.fetchSandbox(summary.id) { next.sandboxes[summary.id] = status }
+                } catch {
+                    // One wedged sandbox must not blind the whole relist: keep what was known, retry next time.
+                    next.sandboxes[summary.id] = previous.sandboxes[summary.id]
+                }
             }
         }
         for summary in containers {
             if let cached = previous.containers[summary.id], cached.state == summary.state {
                 next.containers[summary.id] = cached
-            } else if let status = try await self.fetchContainer(summary.id) {
-                next.containers[summary.id] = status
+            } else {
+                do {
+                    if let status = try await self.fetchContainer(summary.id) { next.containers[summary.id] = status }
+                } catch {
+                    next.containers[summary.id] = previous.containers[summary.id]
+                }
             }
         }
         self.cache.withLock { $0 = next }

@@ -213,6 +213,9 @@ extension PodSyncer {
 }
 
 extension PodSyncer: PodSyncing {
+    /// Upstream's `backOffPeriod` for a pod whose sync failed.
+    static let syncErrorRetry: Duration = .seconds(10)
+
     /// ``PodSyncing`` entry: syncs with the probe results of the pod from the probe results provider.
     public func sync(pod: Pod, runtimePod: RuntimePod?, previousStatus: PodStatus?) async -> PodSyncOutcome {
         let result = await self.sync(
@@ -221,6 +224,10 @@ extension PodSyncer: PodSyncing {
             probes: self.probeResults(pod.metadata.uid),
             previousStatus: previousStatus
         )
-        return PodSyncOutcome(runtimePod: result.runtimePod, status: result.status, retryAfter: result.retryAfter)
+        // A step that failed (sandbox, mount, create) is retried after upstream's pod sync back-off (10 s) even
+        // when nothing in the runtime changes to wake the pod.
+        var retryAfter = result.retryAfter
+        if !result.errors.isEmpty { retryAfter = min(retryAfter ?? Self.syncErrorRetry, Self.syncErrorRetry) }
+        return PodSyncOutcome(runtimePod: result.runtimePod, status: result.status, retryAfter: retryAfter)
     }
 }

@@ -1,0 +1,66 @@
+import CRIClient
+import KubeAPI
+@testable import PodSandbox
+import Testing
+
+@Suite("EngineState transitions")
+struct EngineStateTests {
+    let clock = ContinuousClock()
+
+    func sandbox(_ uid: String, name: String, _ state: PodSandboxState) -> PodSandboxStatus {
+        PodSandboxStatus(
+            id: "s-\(uid)",
+            metadata: PodSandboxMetadata(name: name, uid: uid, namespace: "default"),
+            state: state,
+            labels: [RuntimeLabels.podUID: uid]
+        )
+    }
+
+    @Test("a relist that started before a worker's write does not overwrite the newer view")
+    func staleRelist() {
+        var state = EngineState(sources: ["file"])
+        let started = self.clock.now
+        let fresh = RuntimePod(uid: "u", name: "web", namespace: "default", sandboxes: [self.sandbox("u", name: "web", .ready)])
+        _ = state.apply(source: "file", pods: [makePod("web", uid: "u")])
+        state.finishSync("u", outcome: PodSyncOutcome(runtimePod: fresh, status: PodStatus()), now: self.clock.now)
+        let changed = state.applyRelist([:], started: started)
+        #expect(state.runtime["u"] == fresh)
+        #expect(changed.isEmpty)
+        // A later relist is authoritative again.
+        _ = state.applyRelist([:], started: self.clock.now)
+        #expect(state.runtime["u"] == nil)
+    }
+
+    @Test("an orphan of the same name blocks a new static pod until it is gone")
+    func orphanPredecessor() {
+        var state = EngineState(sources: ["file"])
+        let old = RuntimePod(uid: "old", name: "web", namespace: "default", sandboxes: [self.sandbox("old", name: "web", .ready)])
+        _ = state.applyRelist(["old": old], started: self.clock.now)
+        let (_, spawn) = state.apply(source: "file", pods: [makePod("web", uid: "new")])
+        #expect(Set(spawn) == ["new", "old"])
+        guard case .wait = state.nextStep("new") else {
+            Issue.record("the new pod must wait for the orphan")
+            return
+        }
+        _ = state.startWorker("new")
+        let (done, wake) = state.finishRemoval("old", left: nil, now: self.clock.now)
+        #expect(done)
+        #expect(wake.count == 1)
+        guard case .sync = state.nextStep("new") else {
+            Issue.record("the new pod syncs once the orphan is gone")
+            return
+        }
+    }
+
+    @Test("a removal that left containers running is retried, and keeps the record")
+    func failedRemoval() {
+        var state = EngineState(sources: ["file"])
+        _ = state.apply(source: "file", pods: [makePod("web", uid: "u")])
+        _ = state.apply(source: "file", pods: [])
+        let now = self.clock.now
+        let left = RuntimePod(uid: "u", name: "web", namespace: "default", sandboxes: [self.sandbox("u", name: "web", .ready)])
+        let (done, _) = state.finishRemoval("u", left: left, now: now)
+        #expect(!done)
+        #expect(state.records["u"]?.retryAt == now + .seconds(10))
+    }
+}
