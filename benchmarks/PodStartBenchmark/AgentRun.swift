@@ -13,6 +13,8 @@ struct AgentRun {
     var healthzPort: Int
     var count: Int
     var deadline: Duration
+    /// How long the removal may take before it is reported as timed out (and the cleanup takes over).
+    var removalDeadline: Duration = .seconds(60)
 
     let root: String
     let manifestDirectory: String
@@ -36,6 +38,8 @@ struct AgentRun {
         var start: Duration
         /// From just before the first manifest was deleted to no sandbox left.
         var removal: Duration
+        /// The sandboxes were not all gone within ``removalDeadline``.
+        var removalTimedOut: Bool
         /// Lines of the agent's log naming a lost gRPC stream (see README.md): each delays a pod.
         var lostStreams: Int
     }
@@ -62,19 +66,26 @@ struct AgentRun {
         for manifest in manifests {
             try FileManager.default.removeItem(atPath: self.manifestDirectory + "/" + manifest.name)
         }
-        try await self.poll("every sandbox removed", process) {
-            try await runtime.listPodSandboxes(nil).isEmpty
+        var removalTimedOut = false
+        do {
+            try await self.poll("every sandbox removed", process, deadline: self.removalDeadline) {
+                try await runtime.listPodSandboxes(nil).isEmpty
+            }
+        } catch let error as BenchmarkError {
+            // The start was measured; a removal that hangs is reported, and the cleanup removes what is left.
+            log("removal: \(error)")
+            removalTimedOut = true
         }
         let removal = clock.now - removingAt
         Self.stop(process)
         let agentLog = (try? String(contentsOfFile: self.logPath, encoding: .utf8)) ?? ""
         let lostStreams = BenchmarkTable.lostStreamLines(in: agentLog)
-        if lostStreams == 0 {
+        if lostStreams == 0 && !removalTimedOut {
             try? FileManager.default.removeItem(atPath: self.root)
         } else {
             log("the agent lost \(lostStreams) CRI call(s) to dropped streams; its log is kept: \(self.logPath)")
         }
-        return Result(start: start, removal: removal, lostStreams: lostStreams)
+        return Result(start: start, removal: removal, removalTimedOut: removalTimedOut, lostStreams: lostStreams)
     }
 
     /// The agent, standalone on the manifest directory, its output in ``logPath``.
@@ -124,10 +135,12 @@ struct AgentRun {
         _ what: String,
         _ process: Process,
         interval: Duration = .milliseconds(10),
+        deadline: Duration? = nil,
         _ condition: () async throws -> Bool
     ) async throws {
         let clock = ContinuousClock()
-        let end = clock.now + self.deadline
+        let deadline = deadline ?? self.deadline
+        let end = clock.now + deadline
         while true {
             do {
                 if try await condition() { return }
@@ -139,7 +152,7 @@ struct AgentRun {
                 throw BenchmarkError("the agent exited (status \(process.terminationStatus)) waiting for \(what); log: \(self.logPath)")
             }
             guard clock.now < end else {
-                throw BenchmarkError("timed out after \(self.deadline) waiting for \(what); agent log: \(self.logPath)")
+                throw BenchmarkError("timed out after \(deadline) waiting for \(what); agent log: \(self.logPath)")
             }
             try await Task.sleep(for: interval)
         }

@@ -56,13 +56,16 @@ enum BenchmarkTable {
                 "\(milliseconds(row.floor))",
                 "\(milliseconds(row.agent))",
                 String(format: "%.1f", row.overheadPerPod),
-                "\(milliseconds(row.removal))",
+                (row.samples.contains { $0.removalTimedOut } ? ">" : "") + "\(milliseconds(row.removal))",
                 row.samples.map { "\(milliseconds($0.agent))" }.joined(separator: "/"),
                 row.samples.map { "\($0.lostStreams)" }.joined(separator: "/"),
             ]
         }
         lines += Self.table(header: header, rows: body)
         lines.append("")
+        if rows.contains(where: { $0.samples.contains { $0.removalTimedOut } }) {
+            lines.append("removal >: at least one run's sandboxes were not all gone within the removal deadline")
+        }
         lines.append("overhead per pod = (agent total - floor total) / pods; aim: at most \(Int(Self.aimPerPodMilliseconds)) ms")
         let missed = rows.filter { $0.overheadPerPod > Self.aimPerPodMilliseconds }.map { "\($0.pods)" }
         lines.append(missed.isEmpty ? "aim met at every pod count" : "aim missed at pods = \(missed.joined(separator: ", "))")

@@ -98,7 +98,13 @@ struct PodStartBenchmark: AsyncParsableCommand {
                             + "removal \(milliseconds(result.removal)) ms"
                     )
                     samples.append(
-                        Sample(floor: floor, agent: result.start, removal: result.removal, lostStreams: result.lostStreams)
+                        Sample(
+                            floor: floor,
+                            agent: result.start,
+                            removal: result.removal,
+                            removalTimedOut: result.removalTimedOut,
+                            lostStreams: result.lostStreams
+                        )
                     )
                 }
                 rows.append(BenchmarkRow(pods: count, samples: samples))
@@ -160,6 +166,7 @@ struct Sample: Sendable {
     var floor: Duration
     var agent: Duration
     var removal: Duration
+    var removalTimedOut = false
     var lostStreams: Int = 0
 }
 
