@@ -17,11 +17,16 @@ struct RuntimeCommand: AsyncParsableCommand {
 
 /// The runtime endpoint options (upstream kubelet flag names).
 struct RuntimeEndpointOptions: ParsableArguments {
-    @Option(help: "The container runtime's CRI endpoint (unix socket).")
-    var containerRuntimeEndpoint: String = "unix:///run/containerd/containerd.sock"
+    /// The agent's own options: the root command parses `--container-runtime-endpoint` and
+    /// `--runtime-request-timeout` wherever they appear (also after `runtime ...`), and ArgumentParser hands its
+    /// decoded `AgentOptions` to this group. Declaring the flags again here would leave them unset.
+    @OptionGroup(visibility: .private) var agent: AgentOptions
 
-    @Option(help: "Deadline of the runtime's calls, e.g. 2m or 30s (the kubelet's --runtime-request-timeout).")
-    var runtimeRequestTimeout: String = "2m"
+    var containerRuntimeEndpoint: String {
+        self.agent.containerRuntimeEndpoint ?? "unix:///run/containerd/containerd.sock"
+    }
+
+    var runtimeRequestTimeout: String { self.agent.runtimeRequestTimeout ?? "2m" }
 
     /// The client configuration, or a validation error that names the flag.
     func clientConfiguration() throws -> CRIClientConfiguration {
