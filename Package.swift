@@ -187,7 +187,10 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["CRIClient", "AgentTestKit", "AgentCore", "KubeAPI"],
+            dependencies: [
+                "CRIClient", "AgentTestKit", "AgentCore", "KubeAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,20 +1,47 @@
 import Foundation
 package import GRPCCore
+import Synchronization
 
 /// The CRI client: ``ContainerRuntime`` over gRPC. Obtain one through ``withCRIClient(_:_:)`` or
 /// ``CRIConnection``; it is generic over the gRPC transport only so tests can run it in-process.
 package struct CRIClient<Transport: ClientTransport>: ContainerRuntime {
-    private let runtime: Runtime_V1_RuntimeService.Client<Transport>
-    private let images: Runtime_V1_ImageService.Client<Transport>
+    private let runtimeClients: [Runtime_V1_RuntimeService.Client<Transport>]
+    private let imageClients: [Runtime_V1_ImageService.Client<Transport>]
     private let configuration: CRIClientConfiguration
+    private let turn = RoundRobinCounter()
 
     /// - Parameters:
     ///   - client: a gRPC client whose connections someone else runs.
     ///   - configuration: deadlines, and the socket path used to explain `unavailable` errors.
     package init(client: GRPCClient<Transport>, configuration: CRIClientConfiguration) {
-        self.runtime = Runtime_V1_RuntimeService.Client(wrapping: client)
-        self.images = Runtime_V1_ImageService.Client(wrapping: client)
+        self.init(clients: [client], configuration: configuration)
+    }
+
+    /// - Parameters:
+    ///   - clients: gRPC clients (one connection each) the calls are spread over, round-robin.
+    ///   - configuration: deadlines, and the socket path used to explain `unavailable` errors.
+    package init(clients: [GRPCClient<Transport>], configuration: CRIClientConfiguration) {
+        precondition(!clients.isEmpty, "a CRI client needs a gRPC client")
+        self.runtimeClients = clients.map { Runtime_V1_RuntimeService.Client(wrapping: $0) }
+        self.imageClients = clients.map { Runtime_V1_ImageService.Client(wrapping: $0) }
         self.configuration = configuration
+    }
+
+    /// The runtime service on the next connection.
+    private var runtime: Runtime_V1_RuntimeService.Client<Transport> {
+        self.runtimeClients[self.nextIndex()]
+    }
+
+    /// The image service on the next connection.
+    private var images: Runtime_V1_ImageService.Client<Transport> {
+        self.imageClients[self.nextIndex()]
+    }
+
+    private func nextIndex() -> Int {
+        let count = self.runtimeClients.count
+        guard count > 1 else { return 0 }
+        let value = self.turn.value.wrappingAdd(1, ordering: .relaxed).oldValue
+        return ((value % count) + count) % count
     }
 
     // MARK: Runtime
@@ -307,4 +334,9 @@ extension Duration {
         let (seconds, attoseconds) = self.components
         return attoseconds > 0 ? seconds + 1 : max(seconds, 0)
     }
+}
+
+/// The shared position of a client's round-robin over its connections.
+private final class RoundRobinCounter: Sendable {
+    let value = Atomic<Int>(0)
 }

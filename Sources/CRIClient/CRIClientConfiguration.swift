@@ -12,6 +12,12 @@ public struct CRIClientConfiguration: Sendable {
     /// Back-off between attempts to (re)connect to the socket after it went away.
     public var reconnectInitialBackoff: Duration
     public var reconnectMaxBackoff: Duration
+    /// How many HTTP/2 connections a ``CRIConnection`` opens; calls are spread over them round-robin.
+    ///
+    /// More than one because grpc-swift-nio-transport closes a connection after 200 received RST_STREAM frames
+    /// within 10 s (a hard-coded guard against reset floods), and containerd answers unary calls with one: a
+    /// burst of pod starts on a single connection made calls fail `unavailable` mid-burst.
+    public var connections: Int = 4
 
     public init(
         socketPath: String,

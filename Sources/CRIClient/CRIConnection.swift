@@ -29,21 +29,28 @@ public func withCRIClient<Result: Sendable>(
 public final class CRIConnection: Service {
     /// The runtime this connection talks to.
     public let runtime: any ContainerRuntime
-    private let client: GRPCClient<HTTP2ClientTransport.Posix>
+    private let clients: [GRPCClient<HTTP2ClientTransport.Posix>]
     private let logger: Logger
 
+    /// Opens ``CRIClientConfiguration/connections`` connections (at least one); calls go round-robin.
     public init(configuration: CRIClientConfiguration, logger: Logger) throws {
-        self.client = GRPCClient(transport: try makeTransport(configuration))
-        self.runtime = CRIClient(client: self.client, configuration: configuration)
+        self.clients = try (0..<max(configuration.connections, 1)).map { _ in
+            GRPCClient(transport: try makeTransport(configuration))
+        }
+        self.runtime = CRIClient(clients: self.clients, configuration: configuration)
         self.logger = logger
     }
 
     public func run() async throws {
-        self.logger.debug("CRI connection running")
+        self.logger.debug("CRI connection running", metadata: ["connections": "\(self.clients.count)"])
         try await withGracefulShutdownHandler {
-            try await self.client.runConnections()
+            try await withThrowingDiscardingTaskGroup { group in
+                for client in self.clients {
+                    group.addTask { try await client.runConnections() }
+                }
+            }
         } onGracefulShutdown: {
-            self.client.beginGracefulShutdown()
+            for client in self.clients { client.beginGracefulShutdown() }
         }
     }
 }

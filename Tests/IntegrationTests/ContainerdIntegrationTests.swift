@@ -1,6 +1,7 @@
 import AgentTestKit
 import CRIClient
 import Foundation
+import Logging
 import Testing
 
 /// The CRI client against the real containerd that `deploy/setup-node.sh` starts. Serialized: one test restarts
@@ -190,6 +191,28 @@ extension RealNodeTests {
                 #expect(version.runtimeName == "containerd")
                 #expect(try await runtime.status(verbose: false).isReady)
             }
+        }
+    }
+}
+
+extension RealNodeTests.ContainerdIntegrationTests {
+    /// containerd answers unary calls with an RST_STREAM, and the transport closes a connection after 200 of those
+    /// in 10 s: a burst must be spread over the connection's pool instead of failing half-way.
+    @Test func aBurstOfCallsDoesNotLoseTheConnection() async throws {
+        let connection = try CRIConnection(configuration: try RealNode.configuration(), logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await connection.run() }
+            _ = try await poll("the runtime to answer") { try await connection.runtime.version() }
+            var failures: [String] = []
+            for _ in 0..<500 {
+                do {
+                    _ = try await connection.runtime.listPodSandboxes(nil)
+                } catch {
+                    failures.append("\(error)")
+                }
+            }
+            #expect(failures.isEmpty, "\(failures.count) of 500 calls failed, first: \(failures.first ?? "")")
+            group.cancelAll()
         }
     }
 }
