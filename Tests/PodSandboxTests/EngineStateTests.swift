@@ -23,9 +23,8 @@ struct EngineStateTests {
         let fresh = RuntimePod(uid: "u", name: "web", namespace: "default", sandboxes: [self.sandbox("u", name: "web", .ready)])
         _ = state.apply(source: "file", pods: [makePod("web", uid: "u")])
         state.finishSync("u", outcome: PodSyncOutcome(runtimePod: fresh, status: PodStatus()), now: self.clock.now)
-        let changed = state.applyRelist([:], started: started)
+        _ = state.applyRelist([:], started: started)
         #expect(state.runtime["u"] == fresh)
-        #expect(changed.isEmpty)
         // A later relist is authoritative again.
         _ = state.applyRelist([:], started: self.clock.now)
         #expect(state.runtime["u"] == nil)
@@ -62,5 +61,21 @@ struct EngineStateTests {
         let (done, _) = state.finishRemoval("u", left: left, now: now)
         #expect(!done)
         #expect(state.records["u"]?.retryAt == now + .seconds(10))
+    }
+
+    @Test("a container that started and died between two relists is reported even if the worker saw it die")
+    func diedBetweenRelists() {
+        var state = EngineState(sources: ["file"])
+        _ = state.apply(source: "file", pods: [makePod("crash", uid: "u")])
+        let sandbox = self.sandbox("u", name: "crash", .ready)
+        _ = state.applyRelist(["u": RuntimePod(uid: "u", name: "crash", namespace: "default", sandboxes: [sandbox])], started: self.clock.now)
+        let dead = RuntimePod(
+            uid: "u", name: "crash", namespace: "default", sandboxes: [sandbox],
+            containers: [RuntimeContainerStatus(id: "c1", metadata: ContainerMetadata(name: "fails", attempt: 2), state: .exited)]
+        )
+        // The worker's own read-back already shows the container dead...
+        state.finishSync("u", outcome: PodSyncOutcome(runtimePod: dead, status: PodStatus()), now: self.clock.now)
+        // ...and the next relist still wakes the pod: relist is compared with relist.
+        #expect(state.applyRelist(["u": dead], started: self.clock.now) == ["u"])
     }
 }

@@ -8,7 +8,7 @@ import Testing
 
 /// A syncer that records what the engine asks of it and acts on the fake runtime minimally.
 final class RecordingSyncer: PodSyncing {
-    enum Call: Hashable { case sync(String, adopted: Bool), terminate(String), orphan(String) }
+    enum Call: Hashable { case sync(String, adopted: Bool), terminate(String), orphan(String), sawStopped(String) }
     let calls = Mutex<[Call]>([])
     let runtime: FakeContainerRuntime
     let relister: RuntimeRelister
@@ -20,6 +20,9 @@ final class RecordingSyncer: PodSyncing {
 
     func sync(pod: Pod, runtimePod: RuntimePod?, previousStatus: PodStatus?) async -> PodSyncOutcome {
         self.calls.withLock { $0.append(.sync(pod.metadata.uid, adopted: runtimePod != nil)) }
+        if runtimePod?.latestSandbox?.state == .notReady {
+            self.calls.withLock { $0.append(.sawStopped(pod.metadata.uid)) }
+        }
         var current = runtimePod
         if current == nil {
             _ = try? await startSandbox(self.runtime, uid: pod.metadata.uid, name: pod.metadata.name)
@@ -142,10 +145,12 @@ struct EngineTests {
         let runtime = FakeContainerRuntime()
         try await withEngine(runtime: runtime) { engine, syncer in
             engine.update(source: "file", pods: [makePod("web", uid: "u1")])
-            try await poll("synced") { syncer.calls.withLock { $0 }.count == 1 ? true : nil }
+            try await poll("synced") { syncer.calls.withLock { $0 }.isEmpty ? nil : true }
             let sandbox = try #require(try await runtime.listPodSandboxes(nil).first)
             try await runtime.stopPodSandbox(sandbox.id)
-            try await poll("resynced") { syncer.calls.withLock { $0 }.count >= 2 ? true : nil }
+            try await poll("a sync that sees the stopped sandbox") {
+                syncer.calls.withLock { $0 }.contains(.sawStopped("u1")) ? true : nil
+            }
         }
     }
 }

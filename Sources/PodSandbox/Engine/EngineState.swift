@@ -32,6 +32,10 @@ struct EngineState {
     /// When a worker last wrote a pod's runtime view (after a sync or removal): a relist that started before
     /// that must not overwrite it with what it saw earlier.
     var touched: [String: ContinuousClock.Instant] = [:]
+    /// The previous relist as it was listed: the PLEG's baseline. Events compare relist with relist (as
+    /// upstream's PLEG does), never with a worker's read-back, so a container that started and died between two
+    /// relists is still reported as died.
+    var lastRelisted: [String: RuntimePod] = [:]
     var lastRelist: ContinuousClock.Instant?
     var lastHousekeeping: ContinuousClock.Instant?
 
@@ -207,7 +211,8 @@ struct EngineState {
             merged[uid] = self.runtime[uid]
         }
         self.touched = self.touched.filter { $0.value >= started }
-        let events = PodLifecycleEvent.diff(old: self.runtime, new: merged)
+        let events = PodLifecycleEvent.diff(old: self.lastRelisted, new: pods)
+        self.lastRelisted = pods
         self.runtime = merged
         return Set(events.map(\.podUID))
     }
