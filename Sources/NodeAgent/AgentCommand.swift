@@ -184,8 +184,8 @@ struct AgentRun {
         let items = engine.pods().map { view in
             var pod = view.pod
             // A static pod has no API server to stamp it; its first sighting stands in, so AGE shows.
-            if pod.metadata.creationTimestamp == nil, let seen = pod.metadata.annotations["kubernetes.io/config.seen"] {
-                pod.metadata.creationTimestamp = RFC3339.parse(seen)
+            if pod.metadata.creationTimestamp == nil {
+                pod.metadata.creationTimestamp = StaticPodIdentity.seen(pod)
             }
             return pod
         }

@@ -21,7 +21,6 @@ public enum RuntimeLabels {
     public static let podDeletionGracePeriod = "io.kubernetes.pod.deletionGracePeriod"
     public static let podTerminationGracePeriod = "io.kubernetes.pod.terminationGracePeriod"
 
-    // Annotations on sandboxes: where this pod came from (static pods: file/http; cluster: api).
+    // Pod annotation: where this pod came from (static pods: file/http; cluster: api).
     public static let configSource = "kubernetes.io/config.source"
-    public static let configHash = "kubernetes.io/config.hash"
 }
