@@ -4,7 +4,7 @@ import Yams
 extension ManifestDecoding {
     /// One parsed document: a YAML node tree (with line marks), or JSON that only Foundation could read.
     enum Document {
-        case yaml(Node)
+        case yaml(Yams.Node)
         case json(Data, [String: Any])
 
         func topLevelString(_ key: String) -> String? {
@@ -19,7 +19,7 @@ extension ManifestDecoding {
             guard case .yaml(var node) = self else { return nil }
             var mark = node.mark
             for component in path.components {
-                let next: Node?
+                let next: Yams.Node?
                 switch component {
                 case .field(let name), .key(let name):
                     next = node.mapping.flatMap { mapping in mapping.first { $0.key.string == name }?.value }

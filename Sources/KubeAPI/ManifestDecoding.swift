@@ -127,7 +127,7 @@ public enum ManifestDecoding {
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         do {
-            var documents: [Node] = []
+            var documents: [Yams.Node] = []
             var sequence = try Yams.compose_all(yaml: text)
             while let node = sequence.next() {
                 documents.append(node)
