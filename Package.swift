@@ -77,7 +77,12 @@ let package = Package(
             exclude: ["Design.md"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "ServiceProxy", dependencies: ["AgentCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "ServiceProxy",
+            dependencies: ["AgentCore", "KubeAPI", .product(name: "Logging", package: "swift-log")],
+            exclude: ["Design.md"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PodSandbox",
             dependencies: [
@@ -159,6 +164,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ServiceProxyTests",
+            dependencies: [
+                "ServiceProxy", "KubeAPI", "AgentCore", "AgentTestKit", .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ProbeRunnerTests",
             dependencies: [
