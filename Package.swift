@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Shared vocabulary: no NIO, no gRPC.
@@ -49,6 +50,21 @@ let package = Package(
         .target(
             name: "KubeAPI",
             dependencies: ["AgentCore", .product(name: "Yams", package: "Yams")],
+            exclude: ["Design.md"],
+            swiftSettings: swiftSettings
+        ),
+        // The Kubernetes API client: kubeconfig, typed REST verbs, watches, list+watch, rate limiting.
+        .target(
+            name: "KubeClient",
+            dependencies: [
+                "AgentCore", "KubeAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             exclude: ["Design.md"],
             swiftSettings: swiftSettings
         ),
@@ -164,6 +180,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KubeClientTests",
+            dependencies: [
+                "KubeClient", "KubeAPI", "AgentTestKit", "AgentCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ServiceProxyTests",
             dependencies: [

@@ -1,0 +1,85 @@
+public import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOSSL
+
+/// Sends one HTTP request to the API server: the seam between ``KubeAPIClient`` and the network, so tests can
+/// script answers (and watch streams chunk by chunk) without a socket.
+public protocol KubeTransport: Sendable {
+    /// Sends `request` and returns once the response head arrived; the body streams afterwards.
+    /// - Parameters:
+    ///   - request: the request, with URL, method, headers and body set.
+    ///   - timeout: deadline for the response head.
+    func execute(_ request: HTTPClientRequest, timeout: Duration) async throws -> HTTPClientResponse
+
+    /// Releases connections; the transport is unusable afterwards.
+    func shutdown() async throws
+}
+
+/// The real transport: one AsyncHTTPClient `HTTPClient` with the configuration's TLS (CA roots, client
+/// certificate and key, or no verification).
+public final class HTTPClientTransport: KubeTransport {
+    /// The underlying client.
+    public let client: HTTPClient
+
+    /// Creates the HTTP client.
+    /// - Throws: ``KubeAPIError`` with code `configuration` when a certificate or key does not parse.
+    public init(configuration: KubeClientConfiguration) throws {
+        var http = HTTPClient.Configuration()
+        http.redirectConfiguration = .disallow
+        http.timeout.connect = .seconds(30)
+        http.connectionPool.idleTimeout = .seconds(90)
+        if let tls = configuration.tls {
+            http.tlsConfiguration = try Self.tlsConfiguration(tls, server: configuration.server)
+        }
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+    }
+
+    public func execute(_ request: HTTPClientRequest, timeout: Duration) async throws -> HTTPClientResponse {
+        try await self.client.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
+            + timeout.components.attoseconds / 1_000_000_000))
+    }
+
+    public func shutdown() async throws {
+        try await self.client.shutdown()
+    }
+
+    /// The NIOSSL client configuration for the kubeconfig's TLS settings.
+    static func tlsConfiguration(_ tls: KubeClientConfiguration.TLS, server: String) throws -> TLSConfiguration {
+        var config = TLSConfiguration.makeClientConfiguration()
+        config.minimumTLSVersion = .tlsv12
+        do {
+            if tls.insecureSkipVerify {
+                config.certificateVerification = .none
+            } else if let ca = tls.certificateAuthorityPEM {
+                config.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(ca))
+            }
+        } catch {
+            throw KubeAPIError(
+                code: .configuration, request: server, message: "certificate-authority: not PEM certificates: \(error)",
+                cause: error
+            )
+        }
+        if let certificatePEM = tls.clientCertificatePEM, let keyPEM = tls.clientKeyPEM {
+            do {
+                let chain = try NIOSSLCertificate.fromPEMBytes(certificatePEM)
+                guard !chain.isEmpty else { throw NIOSSLError.failedToLoadCertificate }
+                config.certificateChain = chain.map { .certificate($0) }
+            } catch {
+                throw KubeAPIError(
+                    code: .configuration, request: server, message: "client-certificate: not a PEM certificate: \(error)",
+                    cause: error
+                )
+            }
+            do {
+                config.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: keyPEM, format: .pem))
+            } catch {
+                throw KubeAPIError(
+                    code: .configuration, request: server, message: "client-key: not a PEM private key: \(error)",
+                    cause: error
+                )
+            }
+        }
+        return config
+    }
+}
