@@ -27,7 +27,6 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
-        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Shared vocabulary: no NIO, no gRPC.
@@ -124,7 +123,8 @@ let package = Package(
         .executableTarget(
             name: "NodeAgent",
             dependencies: [
-                "AgentCore", "AgentHTTP", "CRIClient", "KubeAPI", "PodSandbox", "ProbeRunner", "ServiceProxy",
+                "AgentCore", "AgentHTTP", "ClusterMode", "CRIClient", "KubeAPI", "KubeClient", "PodSandbox", "ProbeRunner",
+                "ServiceProxy",
                 "StaticPods",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -134,6 +134,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Cluster mode: node registration and lease, the API pod source, pod status, mirror pods and events.
+        .target(
+            name: "ClusterMode",
+            dependencies: [
+                "AgentCore", "KubeAPI", "KubeClient", "PodSandbox",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -236,6 +246,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "ClusterModeTests",
+            dependencies: ["ClusterMode", "KubeAPI", "PodSandbox", "AgentTestKit", "AgentCore"],
+            swiftSettings: swiftSettings
+        ),
         // Test-only: an in-process fake kube-apiserver (REST, watch, discovery) for cluster-mode tests.
         .target(
             name: "FakeKubeAPIServer",
@@ -257,6 +272,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),

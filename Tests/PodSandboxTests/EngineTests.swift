@@ -31,10 +31,10 @@ final class RecordingSyncer: PodSyncing {
         return PodSyncOutcome(runtimePod: current, status: PodStatus(phase: .running))
     }
 
-    func terminate(pod: Pod, runtimePod: RuntimePod?, gracePeriod: Duration) async -> RuntimePod? {
+    func terminate(pod: Pod, runtimePod: RuntimePod?, previousStatus: PodStatus?, gracePeriod: Duration) async -> PodTermination {
         self.calls.withLock { $0.append(.terminate(pod.metadata.uid)) }
         for sandbox in runtimePod?.sandboxes ?? [] { try? await self.runtime.removePodSandbox(sandbox.id) }
-        return nil
+        return PodTermination(left: nil, finalStatus: PodStatus(phase: .failed))
     }
 
     func removeOrphan(_ runtimePod: RuntimePod) async -> RuntimePod? {

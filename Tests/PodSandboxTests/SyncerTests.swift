@@ -231,8 +231,12 @@ extension SyncerHarness {
         }
         #expect(harness.log("StartContainer") == ["s1", "s2", "main"])
 
-        let left = await harness.syncer.terminate(pod: spec, runtimePod: result.runtimePod, gracePeriod: .seconds(20))
-        #expect(left == nil)
+        let termination = await harness.syncer.terminate(pod: spec, runtimePod: result.runtimePod, gracePeriod: .seconds(20))
+        #expect(termination.left == nil)
+        // The final status is read after the stop, before the removal: every container terminated, phase terminal.
+        let final = try #require(termination.finalStatus)
+        #expect(final.phase == .failed || final.phase == .succeeded)
+        #expect(final.containerStatuses.allSatisfy { $0.state?.terminated != nil })
         let stops = harness.runtime.entries.filter { $0.hasPrefix("StopContainer") || $0.hasPrefix("ExecSync") }
         #expect(stops == ["ExecSync main", "StopContainer main", "StopContainer s2", "StopContainer s1"])
         #expect(harness.runtime.entries.suffix(2) == ["StopPodSandbox", "RemovePodSandbox"])

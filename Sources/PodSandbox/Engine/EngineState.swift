@@ -15,12 +15,15 @@ struct EngineState {
         var worker: Signal?
         /// When a source first asked for the pod; cleared once its start was measured.
         var firstSeen: ContinuousClock.Instant?
+        /// Stopped and removed, but a source still lists it (an API pod waiting for its deletion): nothing to do
+        /// until the source drops it.
+        var finished = false
     }
 
     enum Step {
         case wait
         case sync(Pod, RuntimePod?, PodStatus?)
-        case terminate(Pod, RuntimePod?)
+        case terminate(Pod, RuntimePod?, PodStatus?)
         case removeOrphan(RuntimePod)
     }
 
@@ -67,20 +70,28 @@ struct EngineState {
         var signal: [Signal] = []
         var spawn: [String] = []
         for (uid, pod) in desired.sorted(by: { $0.key < $1.key }) {
+            // A pod the API server is deleting (deletionTimestamp set) stays known, with its deletion grace, but
+            // is no longer desired: its worker stops it.
+            let wanted = pod.metadata.deletionTimestamp == nil
             if var record = self.records[uid] {
-                let changed = record.pod != pod || !record.desired
+                let changed = record.pod != pod || record.desired != wanted
                 record.pod = pod
-                record.desired = true
+                record.desired = wanted
                 self.records[uid] = record
                 if changed, let worker = record.worker { signal.append(worker) }
             } else {
-                self.records[uid] = Record(pod: pod, desired: true, firstSeen: now)
+                self.records[uid] = Record(pod: pod, desired: wanted, firstSeen: wanted ? now : nil)
                 spawn.append(uid)
             }
         }
-        for (uid, record) in self.records where record.desired && desired[uid] == nil {
-            self.records[uid]?.desired = false
-            if let worker = record.worker { signal.append(worker) }
+        for (uid, record) in self.records where desired[uid] == nil {
+            if record.finished {
+                self.records[uid] = nil
+                record.worker?.finish()
+            } else if record.desired {
+                self.records[uid]?.desired = false
+                if let worker = record.worker { signal.append(worker) }
+            }
         }
         spawn += self.adoptOrphans()
         return (signal, spawn)
@@ -138,17 +149,18 @@ struct EngineState {
     }
 
     func nextStep(_ uid: String) -> Step {
-        guard let record = self.records[uid] else { return .wait }
+        guard let record = self.records[uid], !record.finished else { return .wait }
         switch (record.pod, record.desired) {
         case (let pod?, true):
             // A replaced static pod keeps its name under a new UID: start it once the old one is gone.
             let name = Self.fullName(pod)
             let predecessorRunning = self.records.contains { other in
-                other.key != uid && !other.value.desired && self.fullName(of: other.key) == name
+                other.key != uid && !other.value.desired && !other.value.finished
+                    && self.fullName(of: other.key) == name
             }
             return predecessorRunning ? .wait : .sync(pod, self.runtime[uid], record.status)
         case (let pod?, false):
-            return .terminate(pod, self.runtime[uid])
+            return .terminate(pod, self.runtime[uid], record.status)
         case (nil, _):
             if let runtimePod = self.runtime[uid] { return .removeOrphan(runtimePod) }
             return .removeOrphan(RuntimePod(uid: uid, name: "", namespace: ""))
@@ -190,10 +202,17 @@ struct EngineState {
             self.records[uid]?.retryAt = now + retry
             return (false, [])
         }
-        self.records[uid] = nil
-        record.worker?.finish()
-        let waiting = self.records.keys.filter { self.fullName(of: $0) == name }.compactMap { self.records[$0]?.worker }
-        return (true, waiting)
+        if self.bySource.values.contains(where: { $0[uid] != nil }) {
+            // Still listed (the API server deletes it once its final status is in): keep it, idle.
+            self.records[uid]?.finished = true
+            self.records[uid]?.retryAt = nil
+        } else {
+            self.records[uid] = nil
+            record.worker?.finish()
+        }
+        let waiting = self.records.keys.filter { $0 != uid && self.fullName(of: $0) == name }
+            .compactMap { self.records[$0]?.worker }
+        return (self.records[uid] == nil, waiting)
     }
 
     /// `namespace/name` of a record: from its spec, or for an orphan from what the runtime reports.

@@ -30,6 +30,8 @@ public final class PodEngine: Sendable {
         public var garbageCollector = ContainerGC()
         /// The sources that must report once before unknown pods are removed.
         public var sources: Set<String>
+        /// Told about status changes and finished terminations (the API status manager); `nil` in standalone mode.
+        public var observer: (any PodEngineObserver)?
 
         public init(sources: Set<String>) {
             self.sources = sources
@@ -229,11 +231,25 @@ public final class PodEngine: Sendable {
                 if let startup { self.metrics?.podStartDuration.observe(startup) }
                 let operation = status == nil ? "create" : "sync"
                 self.metrics?.podWorkerDuration.observe(started.duration(to: now), labels: [operation])
-            case .terminate(let pod, let runtimePod):
-                let grace = Duration.seconds(pod.spec.terminationGracePeriodSeconds ?? 30)
+                if outcome.status != status { self.configuration.observer?.podStatusChanged(pod, status: outcome.status) }
+            case .terminate(let pod, let runtimePod, let status):
+                // An API deletion carries its own grace (`kubectl delete --grace-period`); otherwise the spec's.
+                let seconds = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30
+                let grace = Duration.seconds(max(seconds, 0))
                 self.logger.info("stopping pod", metadata: ["pod": "\(pod.metadata.namespace)/\(pod.metadata.name)", "grace": "\(grace)"])
-                let left = await self.syncer.terminate(pod: pod, runtimePod: runtimePod, gracePeriod: grace)
-                if self.finishRemoval(uid, left: left) { return }
+                let termination = await self.syncer.terminate(
+                    pod: pod,
+                    runtimePod: runtimePod,
+                    previousStatus: status,
+                    gracePeriod: grace
+                )
+                let finalStatus = termination.finalStatus ?? status
+                let gone = termination.left.map { !$0.isStillRunning } ?? true
+                if gone {
+                    self.state.withLock { $0.records[uid]?.status = finalStatus }
+                    self.configuration.observer?.podTerminated(pod, finalStatus: finalStatus)
+                }
+                if self.finishRemoval(uid, left: termination.left) { return }
             case .removeOrphan(let runtimePod):
                 self.logger.info("removing pod no source wants", metadata: ["pod": "\(runtimePod.namespace)/\(runtimePod.name)", "uid": "\(uid)"])
                 let left = await self.syncer.removeOrphan(runtimePod)
@@ -264,4 +280,14 @@ public final class PodEngine: Sendable {
         for continuation in signal { continuation.yield() }
         return done
     }
+}
+
+/// What the engine tells the API side about pods (the status manager in cluster mode).
+///
+/// Calls come from pod workers, at most one at a time per pod, and must not block: queue and return.
+public protocol PodEngineObserver: Sendable {
+    /// A sync produced a status different from the previous one.
+    func podStatusChanged(_ pod: Pod, status: PodStatus)
+    /// The pod was stopped for good and its containers removed; `finalStatus` is its terminal status.
+    func podTerminated(_ pod: Pod, finalStatus: PodStatus?)
 }

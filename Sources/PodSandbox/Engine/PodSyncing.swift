@@ -7,8 +7,8 @@ public protocol PodSyncing: Sendable {
     func sync(pod: Pod, runtimePod: RuntimePod?, previousStatus: PodStatus?) async -> PodSyncOutcome
 
     /// Stops a pod that is no longer desired, within `gracePeriod` (preStop hooks first), and removes its
-    /// sandbox and containers. Returns what is left in the runtime (normally `nil`).
-    func terminate(pod: Pod, runtimePod: RuntimePod?, gracePeriod: Duration) async -> RuntimePod?
+    /// sandbox and containers. Returns what is left in the runtime (normally `nil`) and the pod's final status.
+    func terminate(pod: Pod, runtimePod: RuntimePod?, previousStatus: PodStatus?, gracePeriod: Duration) async -> PodTermination
 
     /// Stops and removes a pod the agent finds in the runtime but whose spec it does not know (it was removed
     /// while the agent was down). Grace and preStop come from the container annotations.
@@ -28,5 +28,20 @@ public struct PodSyncOutcome: Sendable {
         self.runtimePod = runtimePod
         self.status = status
         self.retryAfter = retryAfter
+    }
+}
+
+/// The result of stopping a pod for good.
+public struct PodTermination: Sendable {
+    /// What is left in the runtime after the removal (normally `nil`; something still running means a stop
+    /// failed and the removal is retried).
+    public var left: RuntimePod?
+    /// The pod's final status, read after its containers stopped and before they were removed (terminated
+    /// states with exit codes; phase Succeeded or Failed as upstream's terminal phase); `nil` if unknown.
+    public var finalStatus: PodStatus?
+
+    public init(left: RuntimePod?, finalStatus: PodStatus? = nil) {
+        self.left = left
+        self.finalStatus = finalStatus
     }
 }

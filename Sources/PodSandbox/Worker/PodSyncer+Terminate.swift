@@ -12,15 +12,41 @@ extension PodSyncer {
     /// - Parameters:
     ///   - pod: the pod's last known spec.
     ///   - runtimePod: what the runtime ran for it at the last look (read again before acting).
+    ///   - previousStatus: the status of the last sync (restart counts, start time), if any.
     ///   - gracePeriod: the grace of the deletion.
-    /// - Returns: what is left in the runtime, normally `nil`.
-    public func terminate(pod: Pod, runtimePod: RuntimePod?, gracePeriod: Duration) async -> RuntimePod? {
+    /// - Returns: what is left in the runtime (normally `nil`) and the final status, read after the stop and
+    ///   before the removal.
+    public func terminate(
+        pod: Pod,
+        runtimePod: RuntimePod?,
+        previousStatus: PodStatus? = nil,
+        gracePeriod: Duration
+    ) async -> PodTermination {
         let uid = pod.metadata.uid
         var journal = SyncJournal(podUID: uid)
         let current = await self.readPod(uid: uid, journal: &journal) ?? runtimePod
+        var finalStatus: PodStatus?
         if let current {
             _ = await self.killPod(pod: pod, runtimePod: current, gracePeriod: gracePeriod, journal: &journal)
-            await self.remove(current, journal: &journal)
+            let stopped = await self.readPod(uid: uid, journal: &journal) ?? current
+            if stopped.containers.contains(where: { $0.state == .running || $0.state == .unknown }) {
+                // A stop failed: keep the sandbox and the volumes (a live container may still use them); the
+                // engine retries the removal.
+                for event in journal.events { self.eventSink(event) }
+                self.logErrors(journal, uid: uid)
+                return PodTermination(left: stopped, finalStatus: nil)
+            }
+            finalStatus = self.statusBuilder.build(
+                pod: pod,
+                runtimePod: stopped,
+                waitingReasons: [:],
+                probes: .empty,
+                previous: previousStatus,
+                now: self.now(),
+                podIsTerminal: true,
+                terminationMessages: TerminationMessages.collect(stopped)
+            )
+            await self.remove(stopped, journal: &journal)
         }
         do throws(ContainerConfigError) {
             try self.tearDownVolumes(try VolumePlan.make(pod: pod, context: self.context), journal: &journal)
@@ -30,7 +56,7 @@ extension PodSyncer {
         self.forget(pod: pod)
         for event in journal.events { self.eventSink(event) }
         self.logErrors(journal, uid: uid)
-        return await self.readPod(uid: uid, journal: &journal)
+        return PodTermination(left: await self.readPod(uid: uid, journal: &journal), finalStatus: finalStatus)
     }
 
     /// Stops and removes a pod the runtime runs but whose spec is unknown (removed while the agent was down).
@@ -70,6 +96,12 @@ extension PodSyncer {
             return results
         }
         for (_, part) in results { journal.merge(part) }
+        if results.contains(where: { !$0.0 }) {
+            // A stop failed: keep the sandbox and the volumes; the engine retries.
+            for event in journal.events { self.eventSink(event) }
+            self.logErrors(journal, uid: uid)
+            return await self.readPod(uid: uid, journal: &journal) ?? current
+        }
         for sandbox in current.sandboxes {
             do {
                 try await self.runtime.stopPodSandbox(sandbox.id)
