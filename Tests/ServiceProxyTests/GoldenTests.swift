@@ -1,0 +1,54 @@
+import Foundation
+import ServiceProxy
+import Testing
+
+/// Whole rulesets compared textually with Fixtures/*.rules. Set NODEAGENT_UPDATE_GOLDEN=1 to rewrite them (then
+/// review the diff against upstream's proxier_test.go expectations).
+@Suite struct GoldenTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    func check(_ text: String, _ file: String) throws {
+        let url = Self.fixtures.appendingPathComponent(file)
+        if ProcessInfo.processInfo.environment["NODEAGENT_UPDATE_GOLDEN"] != nil {
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(text == expected, "ruleset differs from Fixtures/\(file)")
+    }
+
+    @Test func representativeServicesFullSync() throws {
+        let (services, endpoints) = TestNet.representative()
+        let compiler = IPTablesCompiler(config: TestNet.config)
+        let result = compiler.compile(services: services, endpoints: endpoints, node: TestNet.node)
+        try self.check(result.ruleset.render(), "representative-full.rules")
+    }
+
+    @Test func partialSyncWritesOnlyChangedServiceChains() throws {
+        var (services, endpoints) = TestNet.representative()
+        let compiler = IPTablesCompiler(config: TestNet.config)
+        let full = compiler.compile(services: services, endpoints: endpoints, node: TestNet.node)
+        // svc3 loses an endpoint, svc1 is deleted.
+        endpoints[TestNet.name("ns3", "svc3")]?.removeLast()
+        services[TestNet.name("ns1", "svc1")] = nil
+        let partial = compiler.compile(
+            services: services, endpoints: endpoints, node: TestNet.node,
+            options: IPTablesCompileOptions(
+                changedServices: [ServiceName(namespace: "ns3", name: "svc3"), ServiceName(namespace: "ns1", name: "svc1")],
+                existingNATChains: full.activeNATChains))
+        try self.check(partial.ruleset.render(), "representative-partial.rules")
+        #expect(!partial.isFullSync)
+        #expect(partial.ruleset.table(.mangle) == nil)
+    }
+
+    @Test func largeClusterModeDropsEndpointComments() throws {
+        let compiler = IPTablesCompiler(config: ProxierConfig(clusterCIDR: TestNet.cidr("10.0.0.0/8"),
+                                                              largeClusterEndpointsThreshold: 2))
+        let name = TestNet.name("ns1", "svc1")
+        let result = compiler.compile(
+            services: [name: ServicePortInfo(clusterIP: TestNet.ip("172.30.0.41"), port: 80)],
+            endpoints: [name: [TestNet.ep("10.180.0.1"), TestNet.ep("10.180.0.2"), TestNet.ep("10.180.0.3")]],
+            node: TestNet.node)
+        try self.check(result.ruleset.render(), "large-cluster.rules")
+        #expect(result.largeClusterMode)
+    }
+}
