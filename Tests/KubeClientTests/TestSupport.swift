@@ -147,6 +147,14 @@ extension HTTPClientResponse {
         return HTTPClientResponse(status: status, headers: headers, body: .bytes(ByteBuffer(string: text)))
     }
 
+    /// An answer whose body arrives in these chunks.
+    static func chunked(_ chunks: [ByteBuffer]) -> Self {
+        let (response, continuation) = Self.streaming()
+        for chunk in chunks { continuation.yield(chunk) }
+        continuation.finish()
+        return response
+    }
+
     /// An answer whose body the test feeds chunk by chunk.
     static func streaming() -> (Self, AsyncThrowingStream<ByteBuffer, any Error>.Continuation) {
         let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
