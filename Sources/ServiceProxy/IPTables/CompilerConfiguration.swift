@@ -112,4 +112,12 @@ public struct IPTablesJumpRule: Hashable, Sendable {
     /// The rule's arguments after the chain, e.g. `["-m", "conntrack", "--ctstate", "NEW", "-m", "comment",
     /// "--comment", "kubernetes service portals", "-j", "KUBE-SERVICES"]` (argv words, not shell-quoted).
     public var arguments: [String]
+
+    /// Creates a jump rule.
+    public init(table: IPTablesTable, from: String, to: String, arguments: [String]) {
+        self.table = table
+        self.from = from
+        self.to = to
+        self.arguments = arguments
+    }
 }

@@ -7,6 +7,13 @@ public struct IPTablesParseError: Error, Hashable, Sendable, CustomStringConvert
     /// What is wrong.
     public var message: String
 
+    /// Creates the error.
+    public init(line: Int, text: String, message: String) {
+        self.line = line
+        self.text = text
+        self.message = message
+    }
+
     /// `iptables-save line 12: rule outside a table: "-A X -j ACCEPT"`.
     public var description: String { "iptables-save line \(self.line): \(self.message): \"\(self.text)\"" }
 }

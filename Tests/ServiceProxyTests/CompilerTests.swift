@@ -1,0 +1,131 @@
+import ServiceProxy
+import Testing
+
+@Suite struct CompilerTests {
+    let compiler = IPTablesCompiler(config: TestNet.config)
+
+    /// A partial sync applied over the previous full sync leaves exactly what a full sync of the new state writes.
+    @Test(arguments: ["endpoint removed", "endpoint added", "service removed", "service added", "affinity on", "no endpoints"])
+    func partialSyncEqualsFullSync(change: String) {
+        let (services, endpoints) = TestNet.representative()
+        let first = self.compiler.compile(services: services, endpoints: endpoints, node: TestNet.node)
+        var newServices = services
+        var newEndpoints = endpoints
+        var changed: ServiceName
+        switch change {
+        case "endpoint removed":
+            changed = ServiceName(namespace: "ns3", name: "svc3")
+            newEndpoints[TestNet.name("ns3", "svc3")]?.removeFirst()
+        case "endpoint added":
+            changed = ServiceName(namespace: "ns2", name: "svc2")
+            newEndpoints[TestNet.name("ns2", "svc2")]?.append(TestNet.ep("10.180.0.99", local: true))
+        case "service removed":
+            changed = ServiceName(namespace: "ns5", name: "svc5")
+            newServices[TestNet.name("ns5", "svc5")] = nil
+        case "service added":
+            changed = ServiceName(namespace: "ns9", name: "svc9")
+            newServices[TestNet.name("ns9", "svc9")] = ServicePortInfo(clusterIP: TestNet.ip("172.30.0.49"), port: 80)
+            newEndpoints[TestNet.name("ns9", "svc9")] = [TestNet.ep("10.180.0.90")]
+        case "affinity on":
+            changed = ServiceName(namespace: "ns1", name: "svc1")
+            newServices[TestNet.name("ns1", "svc1")]?.sessionAffinity = .clientIP(timeoutSeconds: 60)
+        default:
+            changed = ServiceName(namespace: "ns3", name: "svc3")
+            newEndpoints[TestNet.name("ns3", "svc3")] = []
+        }
+        let partial = self.compiler.compile(
+            services: newServices, endpoints: newEndpoints, node: TestNet.node,
+            options: IPTablesCompileOptions(changedServices: [changed], existingNATChains: first.activeNATChains))
+        let full = self.compiler.compile(
+            services: newServices, endpoints: newEndpoints, node: TestNet.node,
+            options: IPTablesCompileOptions(existingNATChains: first.activeNATChains))
+        let afterPartial = first.ruleset.applying(partial.ruleset)
+        let afterFull = first.ruleset.applying(full.ruleset)
+        #expect(afterPartial.chainContents == afterFull.chainContents)
+        #expect(partial.activeNATChains == full.activeNATChains)
+        #expect(partial.natRuleCount == full.natRuleCount)
+        #expect(partial.natRulesWritten < full.natRulesWritten)
+        #expect(partial.deletedChains == full.deletedChains)
+    }
+
+    @Test func unchangedPartialSyncWritesNoServiceChains() {
+        let (services, endpoints) = TestNet.representative()
+        let first = self.compiler.compile(services: services, endpoints: endpoints, node: TestNet.node)
+        let partial = self.compiler.compile(
+            services: services, endpoints: endpoints, node: TestNet.node,
+            options: IPTablesCompileOptions(changedServices: [], existingNATChains: first.activeNATChains))
+        let natChains = partial.ruleset.chainNames(in: .nat)
+        #expect(natChains == ["KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ"])
+        #expect(partial.deletedChains.isEmpty)
+        #expect(partial.activeNATChains == first.activeNATChains)
+    }
+
+    @Test func staleChainsOfOtherOwnersAreKept() {
+        let (services, endpoints) = TestNet.representative()
+        let result = self.compiler.compile(
+            services: services, endpoints: endpoints, node: TestNet.node,
+            options: IPTablesCompileOptions(existingNATChains: ["DOCKER", "KUBE-SVC-GONEGONEGONEGONE", "CNI-HOSTPORT-DNAT"]))
+        #expect(result.deletedChains == ["KUBE-SVC-GONEGONEGONEGONE"])
+        #expect(result.ruleset.table(.nat)?.deletedChains == ["KUBE-SVC-GONEGONEGONEGONE"])
+        #expect(result.ruleset.table(.nat)?.declares("KUBE-SVC-GONEGONEGONEGONE") == true)
+    }
+
+    @Test func countsForMetrics() {
+        let (services, endpoints) = TestNet.representative()
+        let result = self.compiler.compile(services: services, endpoints: endpoints, node: TestNet.node)
+        #expect(result.filterRuleCount == result.ruleset.table(.filter)?.rules.count)
+        #expect(result.natRulesWritten == result.ruleset.table(.nat)?.rules.count)
+        #expect(result.natRuleCount == result.natRulesWritten)
+        #expect(result.noLocalEndpointsInternal == 1)  // ns7/svc7
+        #expect(result.noLocalEndpointsExternal == 0)
+        #expect(result.endpointCount == 12)
+        #expect(!result.largeClusterMode)
+    }
+
+    @Test(arguments: [(2, "0.5000000000"), (3, "0.3333333333"), (4, "0.2500000000"), (6, "0.1666666667"),
+                      (7, "0.1428571429"), (2048, "0.0004882812"), (3000, "0.0003333333")])
+    func probabilitiesAreFormattedAsUpstream(n: Int, expected: String) {
+        let name = TestNet.name("ns", "many")
+        let eps = (0..<n).map { TestNet.ep("10.\($0 / 65536 % 256).\($0 / 256 % 256).\($0 % 256)") }
+        let compiler = IPTablesCompiler(config: ProxierConfig(largeClusterEndpointsThreshold: 100_000))
+        let result = compiler.compile(
+            services: [name: ServicePortInfo(clusterIP: TestNet.ip("172.30.0.1"), port: 80)],
+            endpoints: [name: eps], node: TestNet.node)
+        let first = result.ruleset.rules(in: .nat, chain: IPTablesChainName.serviceCluster(name)).first
+        #expect(first?.spec.contains("--probability \(expected) ") == true)
+    }
+
+    @Test func masqueradeMarkFollowsTheBit() {
+        #expect(ProxierConfig().masqueradeMark == "0x00004000")
+        #expect(ProxierConfig(masqueradeBit: 0).masqueradeMark == "0x00000001")
+    }
+
+    @Test func nodePortAddressesRestrictTheTailRule() {
+        let config = ProxierConfig(localhostNodePorts: false, nodePortAddresses: [TestNet.ip("192.168.0.2"), TestNet.ip("127.0.0.1")])
+        let result = IPTablesCompiler(config: config).compile(services: [:], endpoints: [:], node: TestNet.node)
+        let tail = result.ruleset.rules(in: .nat, chain: "KUBE-SERVICES").map(\.spec)
+        #expect(tail.count == 1)
+        #expect(tail.first?.hasSuffix("-d 192.168.0.2 -j KUBE-NODEPORTS") == true)
+        #expect(result.ruleset.table(.filter)?.declares("KUBE-FIREWALL") == false)
+    }
+
+    @Test func renderedTextParsesBack() throws {
+        let (services, endpoints) = TestNet.representative()
+        let ruleset = self.compiler.compile(services: services, endpoints: endpoints, node: TestNet.node).ruleset
+        #expect(try IPTablesRuleset.parse(save: ruleset.render()) == ruleset)
+    }
+
+    @Test func parseErrorsNameTheLine() {
+        #expect(throws: IPTablesParseError(line: 2, text: "-A X -j ACCEPT", message: "rule outside a table")) {
+            try IPTablesRuleset.parse(save: "# comment\n-A X -j ACCEPT\n")
+        }
+    }
+
+    @Test func jumpRulesAreUpstreams() {
+        let jumps = self.compiler.jumpRules
+        #expect(jumps.count == 14)
+        #expect(jumps.contains(IPTablesJumpRule(
+            table: .nat, from: "PREROUTING", to: "KUBE-SERVICES",
+            arguments: ["-m", "comment", "--comment", "kubernetes service portals", "-j", "KUBE-SERVICES"])))
+    }
+}
