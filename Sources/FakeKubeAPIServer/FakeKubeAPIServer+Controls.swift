@@ -133,7 +133,7 @@ extension FakeKubeAPIServer {
     ) async throws -> JSON {
         do {
             return try await self.waitUntil("\(resource.qualifiedName) \(namespace.map { "\($0)/" } ?? "")\(name)", timeout: timeout) {
-                self.object(resource, namespace: namespace, name: name).flatMap { predicate($0) ? $0 : nil }
+                self.object(resource, namespace: namespace, name: name).flatMap { predicate($0) ? Optional.some($0) : Optional<JSON>.none }
             }
         } catch var timeout as FakeKubeAPIServerTimeout {
             timeout.lastState = self.object(resource, namespace: namespace, name: name)?.serialized() ?? "absent"
