@@ -190,6 +190,35 @@ public enum PodValidation {
         if let claim = volume.persistentVolumeClaim, claim.claimName.isEmpty {
             errors.append(.required(path.child("persistentVolumeClaim", "claimName")))
         }
+        if let projected = volume.projected {
+            errors += Self.validateProjections(projected.sources, path: path.child("projected", "sources"))
+        }
+        return errors
+    }
+
+    /// Upstream's `validateProjectionSources`: one type per source, a token's path and expiration bounds.
+    static func validateProjections(_ sources: [VolumeProjection], path: FieldPath) -> [FieldError] {
+        var errors: [FieldError] = []
+        for (index, source) in sources.enumerated() {
+            let sourcePath = path.index(index)
+            if source.setFields.count > 1 {
+                errors.append(.forbidden(sourcePath, "may not specify more than 1 volume type per source"))
+            }
+            guard let token = source.serviceAccountToken else { continue }
+            let tokenPath = sourcePath.child("serviceAccountToken")
+            let seconds = token.effectiveExpirationSeconds
+            if seconds < ServiceAccountTokenProjection.minimumExpirationSeconds {
+                let detail = "may not specify a duration less than 10 minutes"
+                errors.append(.invalid(tokenPath.child("expirationSeconds"), seconds, detail))
+            }
+            if seconds > ServiceAccountTokenProjection.maximumExpirationSeconds {
+                let detail = "may not specify a duration larger than 2^32 seconds"
+                errors.append(.invalid(tokenPath.child("expirationSeconds"), seconds, detail))
+            }
+            if token.path.isEmpty {
+                errors.append(.required(tokenPath.child("path")))
+            }
+        }
         return errors
     }
 }

@@ -348,15 +348,15 @@ public struct DownwardAPIVolumeSource: Codable, Hashable, Sendable {
     }
 }
 
-/// A projected volume (`v1 ProjectedVolumeSource`); the sources are kept opaque.
+/// A projected volume (`v1 ProjectedVolumeSource`): several sources written into one directory.
 public struct ProjectedVolumeSource: Codable, Hashable, Sendable {
-    /// The projections, as written.
-    public var sources: [JSONValue]
-    /// Default file mode bits.
+    /// The projections, in order; a later file of the same path wins.
+    public var sources: [VolumeProjection]
+    /// Default file mode bits (0644 when unset).
     public var defaultMode: Int32?
 
     /// Creates a `ProjectedVolumeSource`; every parameter defaults to unset.
-    public init(sources: [JSONValue] = [], defaultMode: Int32? = nil) {
+    public init(sources: [VolumeProjection] = [], defaultMode: Int32? = nil) {
         self.sources = sources
         self.defaultMode = defaultMode
     }
