@@ -27,6 +27,9 @@ public struct ContainerConfigInput: Sendable {
     /// ``EtcHosts/render(pod:podIPs:clusterDomain:nodeHosts:)`` at ``EtcHosts/hostFile(podDirectory:)``), mounted at
     /// `/etc/hosts` unless the container mounts something there itself; `nil` leaves the runtime's file.
     public var etcHostsHostPath: String?
+    /// The ConfigMaps and Secrets the container's environment references, fetched by the worker; `nil` when
+    /// API objects cannot be read (standalone mode, static pods): references are then refused unless optional.
+    public var apiObjects: PodAPIObjects?
 
     /// - Parameters:
     ///   - pod: the pod.
@@ -38,6 +41,7 @@ public struct ContainerConfigInput: Sendable {
     ///   - pidTargetID: a container to share the PID namespace with.
     ///   - terminationMessageHostPath: the termination-message file on the host.
     ///   - etcHostsHostPath: the pod's hosts file on the host.
+    ///   - apiObjects: the referenced ConfigMaps and Secrets, or `nil` without an API server.
     public init(
         pod: Pod,
         container: Container,
@@ -47,7 +51,8 @@ public struct ContainerConfigInput: Sendable {
         imageUser: ImageUser,
         pidTargetID: String? = nil,
         terminationMessageHostPath: String? = nil,
-        etcHostsHostPath: String? = nil
+        etcHostsHostPath: String? = nil,
+        apiObjects: PodAPIObjects? = nil
     ) {
         self.pod = pod
         self.container = container
@@ -58,6 +63,7 @@ public struct ContainerConfigInput: Sendable {
         self.pidTargetID = pidTargetID
         self.terminationMessageHostPath = terminationMessageHostPath
         self.etcHostsHostPath = etcHostsHostPath
+        self.apiObjects = apiObjects
     }
 }
 
@@ -130,7 +136,7 @@ public struct ContainerConfigBuilder: Sendable {
         }
         try Self.verifyRunAsNonRoot(pod: pod, container: container, imageUser: input.imageUser)
         let environment = try ContainerEnvironment(
-            pod: pod, container: container, podIPs: input.podIPs, context: self.context
+            pod: pod, container: container, podIPs: input.podIPs, context: self.context, objects: input.apiObjects
         ).make()
         var variables: [String: String] = [:]
         for (name, value) in environment { variables[name] = value }

@@ -1,18 +1,31 @@
+import Foundation
 import KubeAPI
 
 /// A container's environment as upstream's `makeEnvironmentVariables` builds it (k/k
 /// `pkg/kubelet/kubelet_pods.go`): `envFrom` first, then `env` in order, each `value` expanded against the
-/// variables defined before it, `valueFrom` resolved through the downward API. Static pods have no API server
-/// to read ConfigMaps and Secrets from: a reference to one is an error unless marked `optional: true`, in
-/// which case it is skipped.
+/// variables defined before it, `valueFrom` resolved through the downward API or the ConfigMaps and Secrets
+/// fetched beforehand (``PodAPIObjects``). A missing object or key is an error with upstream's message
+/// (`configmap "x" not found`, `couldn't find key K in ConfigMap ns/x`) unless the reference is optional;
+/// `envFrom` keys that are not valid variable names are skipped. Without objects (standalone mode, static pods)
+/// a reference is an error unless marked `optional: true`, in which case it is skipped.
 struct ContainerEnvironment {
     var pod: Pod
     var container: Container
     var podIPs: [String]
     var context: PodConfigContext
+    /// The objects the container references; `nil` when API objects cannot be read.
+    var objects: PodAPIObjects? = nil
 
     /// The variables, in first-definition order; a later definition of the same name replaces the value.
     func make() throws(ContainerConfigError) -> [(name: String, value: String)] {
+        try self.makeWithWarnings().variables
+    }
+
+    /// The variables and upstream's `InvalidEnvironmentVariableNames` warnings for skipped `envFrom` keys.
+    func makeWithWarnings() throws(ContainerConfigError)
+        -> (variables: [(name: String, value: String)], warnings: [String])
+    {
+        var warnings: [String] = []
         var order: [String] = []
         var values: [String: String] = [:]
         func define(_ name: String, _ value: String) {
@@ -20,11 +33,34 @@ struct ContainerEnvironment {
         }
         for (index, source) in self.container.envFrom.enumerated() {
             let field = "envFrom[\(index)]"
+            let data: [String: String]
+            let what: String
             if let reference = source.configMapRef {
-                try self.apiObject("ConfigMap", reference.name, optional: reference.optional, field: field)
+                guard let found = try self.configMap(reference.name, optional: reference.optional, field: field)
+                else { continue }
+                data = found.data
+                what = "configMap \(self.pod.metadata.namespace)/\(reference.name)"
+            } else if let reference = source.secretRef {
+                guard let found = try self.secret(reference.name, optional: reference.optional, field: field)
+                else { continue }
+                data = found.data.mapValues { String(decoding: $0, as: UTF8.self) }
+                what = "secret \(self.pod.metadata.namespace)/\(reference.name)"
+            } else {
+                continue
             }
-            if let reference = source.secretRef {
-                try self.apiObject("Secret", reference.name, optional: reference.optional, field: field)
+            var invalid: [String] = []
+            for key in data.keys.sorted() {
+                let name = (source.prefix ?? "") + key
+                guard NameValidation.envVarName(name).isEmpty else {
+                    invalid.append(name)
+                    continue
+                }
+                define(name, data[key] ?? "")
+            }
+            if !invalid.isEmpty {
+                warnings.append(
+                    "Keys [\(invalid.joined(separator: ", "))] from the EnvFrom \(what) were skipped since they are "
+                        + "considered invalid environment variable names.")
             }
         }
         for (index, variable) in self.container.env.enumerated() {
@@ -38,7 +74,7 @@ struct ContainerEnvironment {
                 define(variable.name, "")
             }
         }
-        return order.map { ($0, values[$0] ?? "") }
+        return (order.map { ($0, values[$0] ?? "") }, warnings)
     }
 
     /// The value of a `valueFrom`, or `nil` when an optional ConfigMap/Secret key is skipped.
@@ -50,16 +86,56 @@ struct ContainerEnvironment {
             return try self.resourceValue(selector, field: "\(field).valueFrom.resourceFieldRef")
         }
         if let selector = source.configMapKeyRef {
-            try self.apiObject("ConfigMap", selector.name, optional: selector.optional,
-                               field: "\(field).valueFrom.configMapKeyRef")
-            return nil
+            let field = "\(field).valueFrom.configMapKeyRef"
+            guard let object = try self.configMap(selector.name, optional: selector.optional, field: field) else {
+                return nil
+            }
+            if let value = object.data[selector.key] { return value }
+            if selector.optional == true { return nil }
+            throw ContainerConfigError(
+                "couldn't find key \(selector.key) in ConfigMap \(self.pod.metadata.namespace)/\(selector.name)")
         }
         if let selector = source.secretKeyRef {
-            try self.apiObject("Secret", selector.name, optional: selector.optional,
-                               field: "\(field).valueFrom.secretKeyRef")
-            return nil
+            let field = "\(field).valueFrom.secretKeyRef"
+            guard let object = try self.secret(selector.name, optional: selector.optional, field: field) else {
+                return nil
+            }
+            if let value = object.data[selector.key] { return String(decoding: value, as: UTF8.self) }
+            if selector.optional == true { return nil }
+            throw ContainerConfigError(
+                "couldn't find key \(selector.key) in Secret \(self.pod.metadata.namespace)/\(selector.name)")
         }
         throw self.error(field, "valueFrom names no source")
+    }
+
+    /// The referenced ConfigMap; `nil` when it is missing and `optional` (or, without objects, when optional).
+    private func configMap(_ name: String, optional: Bool?, field: String) throws(ContainerConfigError)
+        -> ConfigMap?
+    {
+        guard let objects = self.objects else {
+            try self.apiObject("ConfigMap", name, optional: optional, field: field)
+            return nil
+        }
+        switch objects.configMaps[name] ?? .notFound {
+        case .found(let object): return object
+        case .notFound where optional == true: return nil
+        case .notFound: throw ContainerConfigError(NotFound.configMap(name))
+        case .failed(let message): throw ContainerConfigError(message)
+        }
+    }
+
+    /// The referenced Secret, as ``configMap(_:optional:field:)``.
+    private func secret(_ name: String, optional: Bool?, field: String) throws(ContainerConfigError) -> Secret? {
+        guard let objects = self.objects else {
+            try self.apiObject("Secret", name, optional: optional, field: field)
+            return nil
+        }
+        switch objects.secrets[name] ?? .notFound {
+        case .found(let object): return object
+        case .notFound where optional == true: return nil
+        case .notFound: throw ContainerConfigError(NotFound.secret(name))
+        case .failed(let message): throw ContainerConfigError(message)
+        }
     }
 
     private func apiObject(_ kind: String, _ name: String, optional: Bool?, field: String)

@@ -30,6 +30,50 @@ public struct HostVolumeSetup: VolumeSetup {
             }
         case .hostPath(let check):
             try Self.check(path, check, what: name)
+        case .data(_, let tmpfsBytes):
+            try Self.makeDirectories(path, mode: 0o777, what: name)
+            Self.chmod(path, 0o777)
+            guard let tmpfsBytes, try !Self.isMountPoint(path, what: name) else { return }
+            var options = "mode=0777"
+            if tmpfsBytes > 0 { options += ",size=\(tmpfsBytes)" }
+            guard mount("tmpfs", path, "tmpfs", 0, options) == 0 else {
+                let error = HostFileError(operation: "mount tmpfs (\(options)) on", path: path, errno: errno)
+                throw Self.failure(name, error)
+            }
+        }
+    }
+
+    /// See ``VolumeSetup/writeData(_:payload:fsGroup:)``.
+    public func writeData(_ volume: VolumePlan.Volume, payload: [String: FileProjection], fsGroup: Int64?)
+        throws(VolumeSetupError) -> Bool
+    {
+        let writer = AtomicWriter(targetDirectory: volume.hostPath, context: "volume \"\(volume.name)\"")
+        guard let fsGroup else { return try writer.write(payload) }
+        return try writer.write(payload) { directory throws(VolumeSetupError) in
+            try Self.setGroupOwnership(directory, group: gid_t(truncatingIfNeeded: fsGroup), what: writer.context)
+        }
+    }
+
+    /// Upstream's `SetVolumeOwnership` for a read-only volume: group `fsGroup`, files `| 0440`, directories
+    /// `| 0550` and setgid; symlinks only change group.
+    static func setGroupOwnership(_ path: String, group: gid_t, what: String) throws(VolumeSetupError) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            throw Self.failure(what, HostFileError(operation: "lstat", path: path, errno: errno))
+        }
+        guard lchown(path, uid_t.max, group) == 0 else {
+            throw Self.failure(what, HostFileError(operation: "lchown", path: path, errno: errno))
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFLNK:
+            return
+        case S_IFDIR:
+            Self.chmod(path, (info.st_mode & 0o7777) | 0o550 | S_ISGID)
+            for entry in try Self.entries(path) {
+                try Self.setGroupOwnership(path + "/" + entry, group: group, what: what)
+            }
+        default:
+            Self.chmod(path, (info.st_mode & 0o7777) | 0o440)
         }
     }
 
@@ -108,11 +152,16 @@ public struct HostVolumeSetup: VolumeSetup {
     public func tearDown(_ plan: VolumePlan) throws(VolumeSetupError) {
         // Every emptyDir that is a mount point is a tmpfs the agent mounted: found by listing the directory, so
         // that a pod whose spec is gone (an orphan after an agent restart) is cleaned up as well.
-        let emptyDirs = VolumePlan.emptyDirPath(podDirectory: plan.podDirectory, name: "")
-        let names = Set(plan.volumes.map(\.name) + ((try? Self.entries(emptyDirs)) ?? []))
-        for name in names.sorted() {
-            let path = VolumePlan.emptyDirPath(podDirectory: plan.podDirectory, name: name)
-            let what = "volume \"\(name)\""
+        // The same for the tmpfs of secret and projected volumes: every `volumes/<plugin>/<name>` is looked at.
+        let volumesRoot = HostPath.join(plan.podDirectory, "volumes")
+        var paths = Set(plan.volumes.map { VolumePlan.emptyDirPath(podDirectory: plan.podDirectory, name: $0.name) })
+        for plugin in (try? Self.entries(volumesRoot)) ?? [] {
+            for name in (try? Self.entries(HostPath.join(volumesRoot, plugin))) ?? [] {
+                paths.insert(HostPath.join(volumesRoot, plugin, name))
+            }
+        }
+        for path in paths.sorted() {
+            let what = "volume \"\(path.split(separator: "/").last ?? "")\""
             guard (try? Self.isMountPoint(path, what: what)) == true else { continue }
             guard umount2(path, 0) == 0 || errno == EINVAL || errno == ENOENT else {
                 throw Self.failure(what, HostFileError(operation: "umount", path: path, errno: errno))

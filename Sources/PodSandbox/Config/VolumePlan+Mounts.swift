@@ -1,6 +1,15 @@
 import CRIClient
 public import KubeAPI
 
+extension VolumePlan.Kind {
+    /// Whether containers always mount the volume read-only (upstream's `mustMountRO` for the configMap,
+    /// secret, downwardAPI and projected plugins).
+    public var isReadOnly: Bool {
+        if case .data = self { return true }
+        return false
+    }
+}
+
 extension VolumePlan {
     /// The planned volume of a given name.
     public func volume(named name: String) -> Volume? {
@@ -35,7 +44,7 @@ extension VolumePlan {
             let mount = Mount(
                 containerPath: volumeMount.mountPath,
                 hostPath: subPath.isEmpty ? volume.hostPath : HostPath.join(volume.hostPath, subPath),
-                readonly: volumeMount.readOnly ?? false,
+                readonly: (volumeMount.readOnly ?? false) || volume.kind.isReadOnly,
                 propagation: propagation
             )
             result.append(PlannedMount(volume: volume, subPath: subPath, mount: mount))

@@ -8,8 +8,13 @@ public import KubeAPI
 ///   `medium: Memory` a tmpfs mounted there, sized to the smallest of `sizeLimit`, the pod's memory limit
 ///   and the node's allocatable memory (upstream's `calculateEmptyDirMemorySize`).
 /// - hostPath: the path itself, with its `type` check (upstream `pkg/volume/hostpath`).
-/// - Other volume types need an API server (ConfigMap, Secret, PVC, projected tokens) or are not supported
-///   yet (downwardAPI): planning fails with an error naming the volume.
+/// - configMap, secret, downwardAPI and projected: files the agent writes (``AtomicWriter``) under
+///   `<podsDirectory>/<uid>/volumes/kubernetes.io~<plugin>/<name>` (plugins `configmap`, `secret`,
+///   `downward-api`, `projected`); secret and projected volumes on a tmpfs, as upstream's plugins wrap a
+///   memory-backed emptyDir. ConfigMaps, Secrets and tokens need the API server: without one (standalone mode,
+///   and always for static pods, upstream's `PreventStaticPodAPIReferences`) planning fails with an error naming
+///   the volume. downwardAPI volumes (and projected volumes of downwardAPI sources only) need no API server.
+/// - persistentVolumeClaim is not supported.
 public struct VolumePlan: Hashable, Sendable {
     /// What a hostPath volume requires of its path (`v1 HostPathType`).
     public enum HostPathCheck: String, Hashable, Sendable, CaseIterable {
@@ -39,6 +44,40 @@ public struct VolumePlan: Hashable, Sendable {
         case memory(sizeBytes: Int64)
         /// A path on the node and what it must be.
         case hostPath(HostPathCheck)
+        /// A directory of files the agent writes from API objects or pod fields; on a tmpfs of `tmpfsBytes`
+        /// (0: the kernel's default size) when non-nil.
+        case data(DataSource, tmpfsBytes: Int64?)
+    }
+
+    /// Where the files of a ``Kind/data(_:tmpfsBytes:)`` volume come from.
+    public enum DataSource: Hashable, Sendable {
+        /// A ConfigMap's keys (`kubernetes.io~configmap`).
+        case configMap(ConfigMapVolumeSource)
+        /// A Secret's keys (`kubernetes.io~secret`, tmpfs).
+        case secret(SecretVolumeSource)
+        /// Pod fields (`kubernetes.io~downward-api`).
+        case downwardAPI(DownwardAPIVolumeSource)
+        /// Several sources in one directory (`kubernetes.io~projected`, tmpfs).
+        case projected(ProjectedVolumeSource)
+
+        /// The plugin directory name upstream uses: `kubernetes.io~configmap`, ...
+        public var pluginDirectory: String {
+            switch self {
+            case .configMap: "kubernetes.io~configmap"
+            case .secret: "kubernetes.io~secret"
+            case .downwardAPI: "kubernetes.io~downward-api"
+            case .projected: "kubernetes.io~projected"
+            }
+        }
+
+        /// Whether the source reads API objects (ConfigMaps, Secrets, tokens), which need the API server.
+        public var needsAPIServer: Bool {
+            switch self {
+            case .configMap, .secret: true
+            case .downwardAPI: false
+            case .projected(let source): source.sources.contains { $0.downwardAPI == nil }
+            }
+        }
     }
 
     /// A volume and its host path.
@@ -103,15 +142,24 @@ public struct VolumePlan: Hashable, Sendable {
         HostPath.join(podDirectory, "volumes", "kubernetes.io~empty-dir", name)
     }
 
+    /// The directory of a volume of a plugin: `<podDirectory>/volumes/<plugin>/<name>`.
+    public static func pluginPath(podDirectory: String, plugin: String, name: String) -> String {
+        HostPath.join(podDirectory, "volumes", plugin, name)
+    }
+
     /// Plans the volumes of `pod`.
     ///
     /// - Parameters:
     ///   - pod: the pod.
     ///   - context: where pod directories live and the node's allocatable memory.
+    ///   - allowAPIObjects: whether ConfigMap, Secret and token sources can be read (an API server is there and
+    ///     the pod is not a static pod).
     /// - Returns: the plan.
     /// - Throws: ``ContainerConfigError`` naming the volume for an unsupported type, a relative hostPath or an
     ///   unknown hostPath type.
-    public static func make(pod: Pod, context: PodConfigContext) throws(ContainerConfigError) -> VolumePlan {
+    public static func make(pod: Pod, context: PodConfigContext, allowAPIObjects: Bool = false)
+        throws(ContainerConfigError) -> VolumePlan
+    {
         let podDirectory = context.podDirectory(uid: pod.metadata.uid)
         var volumes: [Volume] = []
         for (index, volume) in pod.spec.volumes.enumerated() {
@@ -138,6 +186,19 @@ public struct VolumePlan: Hashable, Sendable {
                 }
                 let path = HostPath.clean(hostPath.path)
                 volumes.append(Volume(name: volume.name, hostPath: path, kind: .hostPath(check)))
+            } else if let source = Self.dataSource(volume), allowAPIObjects || !source.needsAPIServer {
+                if case .projected(let projected) = source,
+                    let unsupported = projected.sources.lazy.compactMap(Self.unsupportedProjection).first
+                {
+                    throw ContainerConfigError("\(field): projected source \(unsupported) is not supported")
+                }
+                let path = Self.pluginPath(podDirectory: podDirectory, plugin: source.pluginDirectory, name: volume.name)
+                var tmpfs: Int64?
+                switch source {
+                case .secret, .projected: tmpfs = Self.memoryVolumeSize(pod: pod, sizeLimit: nil, context: context)
+                case .configMap, .downwardAPI: tmpfs = nil
+                }
+                volumes.append(Volume(name: volume.name, hostPath: path, kind: .data(source, tmpfsBytes: tmpfs)))
             } else {
                 throw ContainerConfigError("\(field): \(Self.unsupportedType(volume))")
             }
@@ -145,13 +206,27 @@ public struct VolumePlan: Hashable, Sendable {
         return VolumePlan(podUID: pod.metadata.uid, podDirectory: podDirectory, volumes: volumes)
     }
 
+    private static func dataSource(_ volume: KubeAPI.Volume) -> DataSource? {
+        if let source = volume.configMap { return .configMap(source) }
+        if let source = volume.secret { return .secret(source) }
+        if let source = volume.downwardAPI { return .downwardAPI(source) }
+        if let source = volume.projected { return .projected(source) }
+        return nil
+    }
+
+    private static func unsupportedProjection(_ projection: VolumeProjection) -> String? {
+        if projection.clusterTrustBundle != nil { return "clusterTrustBundle" }
+        if projection.podCertificate != nil { return "podCertificate" }
+        if projection.setFields.isEmpty { return "with no type" }
+        return nil
+    }
+
     private static func unsupportedType(_ volume: KubeAPI.Volume) -> String {
         let apiObject = "needs the API server, which static pods do not have; use emptyDir or hostPath"
         if volume.configMap != nil { return "configMap volumes \(apiObject)" }
         if volume.secret != nil { return "secret volumes \(apiObject)" }
-        if volume.persistentVolumeClaim != nil { return "persistentVolumeClaim volumes \(apiObject)" }
-        if volume.projected != nil { return "projected volumes \(apiObject)" }
-        if volume.downwardAPI != nil { return "downwardAPI volumes are not supported yet; use env fieldRef" }
+        if volume.persistentVolumeClaim != nil { return "persistentVolumeClaim volumes are not supported" }
+        if volume.projected != nil { return "projected volumes with secret, configMap or token sources \(apiObject)" }
         return "the volume has no supported source (emptyDir or hostPath)"
     }
 

@@ -32,6 +32,18 @@ public protocol VolumeSetup: Sendable {
     /// - Throws: ``VolumeSetupError`` when the sub-path escapes its volume or cannot be created.
     func prepareSubPath(_ mount: VolumePlan.PlannedMount) throws(VolumeSetupError)
 
+    /// Writes the files of a data volume (configMap, secret, downwardAPI, projected) atomically; see the
+    /// default implementation in the extension, which fails.
+    ///
+    /// - Parameters:
+    ///   - volume: the planned volume, set up by ``setUp(_:)``.
+    ///   - payload: the files by relative path.
+    ///   - fsGroup: the pod's `fsGroup`, if any.
+    /// - Returns: whether anything changed on disk.
+    /// - Throws: ``VolumeSetupError`` naming the volume.
+    func writeData(_ volume: VolumePlan.Volume, payload: [String: FileProjection], fsGroup: Int64?)
+        throws(VolumeSetupError) -> Bool
+
     /// Creates an empty, world-writable termination-message file (its parent directories included).
     ///
     /// - Parameter path: the file, from ``VolumePlan/terminationMessageFile(containerName:instance:)``.
@@ -56,6 +68,23 @@ public protocol VolumeSetup: Sendable {
 }
 
 extension VolumeSetup {
+    /// Writes the files of a data volume (configMap, secret, downwardAPI, projected) with an ``AtomicWriter``
+    /// into its directory, which ``setUp(_:)`` created (and mounted, for tmpfs-backed ones). This default
+    /// writes nothing and fails: only setups that write files implement it.
+    ///
+    /// - Parameters:
+    ///   - volume: the planned volume.
+    ///   - payload: the files by relative path.
+    ///   - fsGroup: the pod's `fsGroup`: files get that group and group read access, as upstream's
+    ///     `SetVolumeOwnership` does for read-only volumes.
+    /// - Returns: whether anything changed on disk.
+    /// - Throws: ``VolumeSetupError`` naming the volume.
+    public func writeData(_ volume: VolumePlan.Volume, payload: [String: FileProjection], fsGroup: Int64?)
+        throws(VolumeSetupError) -> Bool
+    {
+        throw VolumeSetupError("volume \"\(volume.name)\": this volume setup cannot write files")
+    }
+
     /// Sets up every volume of the plan and prepares the sub-paths of the given mounts.
     ///
     /// - Parameters:

@@ -26,7 +26,7 @@ extension PodSyncer {
         let podName = formatPod(pod)
         let plan: VolumePlan
         do throws(ContainerConfigError) {
-            plan = try VolumePlan.make(pod: pod, context: self.context)
+            plan = try self.volumePlan(pod)
         } catch {
             journal.event(.warning, "FailedMount", "Unable to set up volumes: \(error.message)")
             journal.fail("SetupVolumes", target: podName, reason: "FailedMount", message: error.message)
@@ -39,6 +39,9 @@ extension PodSyncer {
             journal.fail("SetupVolumes", target: podName, reason: "FailedMount", message: error.message)
             return nil
         }
+        // configMap, secret, downwardAPI and projected files; a volume that cannot be written keeps every
+        // container from starting, and the next sync tries again.
+        guard await self.writeDataVolumes(plan, pod: pod, journal: &journal) else { return nil }
         let sandboxConfig: PodSandboxConfig
         do throws(PodSandboxConfigError) {
             sandboxConfig = try self.sandboxBuilder.build(
@@ -272,6 +275,7 @@ extension PodSyncer {
             containerName: name,
             instance: String(UInt32.random(in: 0...UInt32.max), radix: 16)
         )
+        let apiObjects = await self.environmentObjects(container, pod: pod)
         let configuration: ContainerConfig
         do throws(ContainerConfigError) {
             configuration = try self.containerBuilder.build(
@@ -282,7 +286,8 @@ extension PodSyncer {
                     podIPs: target.podIPs,
                     imageUser: ImageUser(image),
                     terminationMessageHostPath: messageFile,
-                    etcHostsHostPath: target.etcHostsPath
+                    etcHostsHostPath: target.etcHostsPath,
+                    apiObjects: apiObjects
                 ),
                 volumes: plan
             )
@@ -299,6 +304,8 @@ extension PodSyncer {
             journal.wait(name, reason: error.reason, message: error.message)
             return nil
         }
+        self.recordEnvironmentWarnings(
+            container, pod: pod, podIPs: target.podIPs, objects: apiObjects, journal: &journal)
         do throws(VolumeSetupError) {
             try self.volumes.createTerminationMessageFile(messageFile)
         } catch {

@@ -31,6 +31,10 @@ public final class PodSyncer: Sendable {
     let hooks: LifecycleHookRunner
     let probeResults: @Sendable (_ podUID: String) -> ProbeSnapshot
     let eventSink: @Sendable (PodEvent) -> Void
+    /// Where ConfigMaps, Secrets and tokens come from; `nil` in standalone mode.
+    let objects: (any PodObjectProvider)?
+    /// The service-account tokens of projected volumes.
+    let tokens: ServiceAccountTokens
     /// Why containers did not start at the last sync, by pod UID and container name (upstream's reason cache).
     let waitingReasons = Mutex<[String: [String: WaitingReason]]>([:])
 
@@ -50,6 +54,8 @@ public final class PodSyncer: Sendable {
     ///   - hookHTTPClient: performs httpGet lifecycle hooks.
     ///   - probeResults: the current probe results of a pod, by UID (for ``PodSyncing`` calls).
     ///   - eventSink: receives every event as it happens (the event recorder); the result carries them too.
+    ///   - objects: where ConfigMaps, Secrets and service-account tokens come from (cluster mode); `nil` refuses
+    ///     pods that reference them unless the reference is optional.
     ///   - now: the clock.
     ///   - logger: the logger.
     public init(
@@ -63,6 +69,7 @@ public final class PodSyncer: Sendable {
         hookHTTPClient: any HookHTTPClient = SocketHookHTTPClient(),
         probeResults: @escaping @Sendable (_ podUID: String) -> ProbeSnapshot = { _ in .empty },
         eventSink: @escaping @Sendable (PodEvent) -> Void = { _ in },
+        objects: (any PodObjectProvider)? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger
     ) {
@@ -80,6 +87,8 @@ public final class PodSyncer: Sendable {
         self.hooks = LifecycleHookRunner(runtime: runtime, http: hookHTTPClient)
         self.probeResults = probeResults
         self.eventSink = eventSink
+        self.objects = objects
+        self.tokens = ServiceAccountTokens(now: now)
     }
 
     /// Brings the runtime in line with `pod`: plans, acts, and reads the pod back.
@@ -177,8 +186,10 @@ public final class PodSyncer: Sendable {
         }
         let starts = actions.initContainersToStart + actions.containersToStart
         if !actions.createSandbox && starts.allSatisfy({ $0.backOff != nil }) {
-            // Nothing can start now: report the back-offs without touching the sandbox or the volumes.
+            // Nothing can start now: report the back-offs without touching the sandbox; keep the files of the
+            // running pod's configMap, secret, downwardAPI and projected volumes current.
             for start in starts { self.recordBackOff(start, pod: pod, journal: &journal) }
+            if actions.sandboxID != nil && !actions.killPod { await self.refreshDataVolumes(pod, journal: &journal) }
             return
         }
         guard let target = await self.prepareSandbox(actions, pod: pod, runtimePod: runtimePod, journal: &journal)
@@ -190,6 +201,14 @@ public final class PodSyncer: Sendable {
         for start in actions.containersToStart {
             _ = await self.startContainer(start, pod: pod, target: target, journal: &journal)
         }
+    }
+
+    /// Rewrites what changed in the pod's data volumes (nothing when it has none).
+    private func refreshDataVolumes(_ pod: Pod, journal: inout SyncJournal) async {
+        guard let plan = try? self.volumePlan(pod),
+            plan.volumes.contains(where: { if case .data = $0.kind { true } else { false } })
+        else { return }
+        _ = await self.writeDataVolumes(plan, pod: pod, journal: &journal)
     }
 
     /// Replaces the pod's waiting reasons with what this sync learned.
