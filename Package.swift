@@ -241,7 +241,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "CRIClient", "AgentTestKit", "AgentCore", "KubeAPI",
+                "CRIClient", "AgentTestKit", "AgentCore", "KubeAPI", "PodSandbox",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
