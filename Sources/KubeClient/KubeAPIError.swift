@@ -212,10 +212,13 @@ extension KubeAPIError {
         case 422: return "the server rejected our request due to an error in our request" + Self.suffix(text)
         case 429: return "the server has received too many requests and has asked us to try again later"
             + Self.suffix(text)
-        case 500: return "an error on the server (\"\(text.isEmpty ? "unknown" : text)\") has prevented the request from succeeding"
+        case 500:
+            return "an error on the server (\"\(text.isEmpty ? "unknown" : text)\") "
+                + "has prevented the request from succeeding"
         case 503: return "the server is currently unable to handle the request" + Self.suffix(text)
-        case 504: return "the server was unable to return a response in the time allotted, but may still be processing the request"
-            + Self.suffix(text)
+        case 504:
+            return "the server was unable to return a response in the time allotted, "
+                + "but may still be processing the request" + Self.suffix(text)
         default: return "the server responded with the status code \(httpStatus) but did not return more information"
             + Self.suffix(text)
         }

@@ -36,8 +36,8 @@ public final class HTTPClientTransport: KubeTransport {
     }
 
     public func execute(_ request: HTTPClientRequest, timeout: Duration) async throws -> HTTPClientResponse {
-        try await self.client.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
-            + timeout.components.attoseconds / 1_000_000_000))
+        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        return try await self.client.execute(request, timeout: .nanoseconds(nanoseconds))
     }
 
     public func shutdown() async throws {
@@ -67,7 +67,8 @@ public final class HTTPClientTransport: KubeTransport {
                 config.certificateChain = chain.map { .certificate($0) }
             } catch {
                 throw KubeAPIError(
-                    code: .configuration, request: server, message: "client-certificate: not a PEM certificate: \(error)",
+                    code: .configuration, request: server,
+                    message: "client-certificate: not a PEM certificate: \(error)",
                     cause: error
                 )
             }

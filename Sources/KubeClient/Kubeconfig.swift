@@ -316,7 +316,10 @@ public struct Kubeconfig: Sendable, Equatable {
         }
     }
 
-    private func parseServer(_ server: String, field: String) throws(KubeconfigError) -> (scheme: String, text: String) {
+    private func parseServer(
+        _ server: String,
+        field: String
+    ) throws(KubeconfigError) -> (scheme: String, text: String) {
         guard let components = URLComponents(string: server), let scheme = components.scheme?.lowercased(),
             scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
         else {
@@ -386,7 +389,7 @@ public struct KubeconfigError: Error, Sendable, Equatable, CustomStringConvertib
         switch error {
         case .typeMismatch(let type, let context):
             let field = render(context.codingPath)
-            let expected = type == Data.self ? "base64 data" : "\(type)"
+            let expected = Self.describe(type)
             self.init(path: path, field: field.isEmpty ? nil : field, message: "expected \(expected)")
         case .valueNotFound(_, let context):
             self.init(path: path, field: render(context.codingPath), message: "must not be null")
@@ -400,6 +403,16 @@ public struct KubeconfigError: Error, Sendable, Equatable, CustomStringConvertib
         @unknown default:
             self.init(path: path, field: nil, message: "\(error)")
         }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        let name = "\(type)"
+        if type == Data.self { return "base64 data" }
+        if type == String.self { return "a string" }
+        if type == Bool.self { return "true or false" }
+        if name.hasPrefix("Array") || name == "Sequence" { return "a list" }
+        if name.hasPrefix("Dictionary") || name.hasPrefix("Mapping") || name.contains("Keyed") { return "a mapping" }
+        return name
     }
 
     public var description: String {

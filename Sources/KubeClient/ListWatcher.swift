@@ -213,7 +213,9 @@ public struct ListWatcher<Object: KubeResource, C: Clock>: AsyncSequence, Sendab
                 self.phase = .list
             } catch {
                 if Task.isCancelled { return }
-                let retriable = (error as? KubeAPIError).map { $0.isTransport || $0.isTooManyRequests || $0.isServerError }
+                let retriable = (error as? KubeAPIError).map {
+                    $0.isTransport || $0.isTooManyRequests || $0.isServerError
+                }
                 self.watcher.logger.info(
                     "watch failed, retrying", metadata: ["resource": "\(Object.resource)", "error": "\(error)"]
                 )

@@ -181,7 +181,7 @@ struct KubeconfigTests {
         BadCase(
             name: "wrong type",
             yaml: "clusters: {name: c}\n",
-            expected: "kubeconfig /k: clusters: expected Array<NamedCluster>"
+            expected: "kubeconfig /k: clusters: expected a list"
         ),
         BadCase(
             name: "context without cluster",

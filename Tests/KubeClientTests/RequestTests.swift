@@ -205,8 +205,12 @@ struct RequestTests {
         #expect(answer.status?.expirationTimestamp == Date(timeIntervalSince1970: 1_893_456_000))
         let request = transport.requests[0]
         #expect("\(request.method) \(request.path)" == "POST /api/v1/namespaces/ns/serviceaccounts/default/token")
-        #expect(request.bodyText.contains(#""boundObjectRef":{"apiVersion":"v1","kind":"Pod","name":"web","uid":"u"}"#)
-            || request.bodyText.contains(#""boundObjectRef":{"kind":"Pod","apiVersion":"v1","name":"web","uid":"u"}"#))
+        let body = try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any]
+        #expect(body?["apiVersion"] as? String == "authentication.k8s.io/v1")
+        let spec = body?["spec"] as? [String: Any]
+        #expect(spec?["audiences"] as? [String] == ["api"])
+        let bound = spec?["boundObjectRef"] as? [String: String]
+        #expect(bound == ["kind": "Pod", "apiVersion": "v1", "name": "web", "uid": "u"])
     }
 
     @Test("a token file is re-read when it changes")
