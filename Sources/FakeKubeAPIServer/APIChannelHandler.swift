@@ -109,7 +109,7 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func startWatch(context: ChannelHandlerContext, head: HTTPRequestHead, request: WatchRequest, timeout: Duration?) {
         var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Type", value: request.asTable ? Tables.contentType : "application/json")
         headers.add(name: "Transfer-Encoding", value: "chunked")
         headers.add(name: "Cache-Control", value: "no-cache, private")
         context.writeAndFlush(
@@ -121,7 +121,10 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         let channel = context.channel
         let loop = context.eventLoop
         // Every event goes through the loop's task queue, in the order the store produced them (under its lock).
+        let now = self.core.configuration.now
         let sink: @Sendable (WatchEvent) -> Void = { event in
+            let event = request.asTable
+                ? Tables.watchEvent(event, request.resource, include: request.includeObject, now: now()) : event
             let bytes = event.json.serializedBytes() + [0x0A]
             loop.execute {
                 guard watch.open else { return }

@@ -125,7 +125,8 @@ struct APIRouter: Sendable {
                     resource: resource, namespace: target.namespace, labels: labels, fields: fields,
                     resourceVersion: request.queryValue("resourceVersion"),
                     allowBookmarks: ["1", "true"].contains(request.queryValue("allowWatchBookmarks")?.lowercased() ?? ""),
-                    sendInitialEvents: request.queryValue("sendInitialEvents").map { $0 == "true" || $0 == "1" }
+                    sendInitialEvents: request.queryValue("sendInitialEvents").map { $0 == "true" || $0 == "1" },
+                    asTable: Tables.wantsTable(request), includeObject: request.queryValue("includeObject")
                 )
                 return .watch(watch, timeout: timeout ?? self.options.defaultWatchTimeout)
             }

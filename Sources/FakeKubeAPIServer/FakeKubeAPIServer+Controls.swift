@@ -217,6 +217,12 @@ public struct FakeKubeAPIServerTimeout: Error, CustomStringConvertible {
     /// The object's last state (JSON) or `absent`, for object waits.
     public var lastState: String?
 
+    public init(what: String, timeout: Duration, lastState: String? = nil) {
+        self.what = what
+        self.timeout = timeout
+        self.lastState = lastState
+    }
+
     public var description: String {
         "timed out after \(self.timeout) waiting for \(self.what)" + (self.lastState.map { "; last state: \($0)" } ?? "")
     }

@@ -32,6 +32,9 @@ struct WatchRequest: Sendable {
     var resourceVersion: String?
     var allowBookmarks: Bool
     var sendInitialEvents: Bool?
+    /// Send each object as a one-row Table (`Accept: ...;as=Table`), with `includeObject`.
+    var asTable: Bool = false
+    var includeObject: String? = nil
 }
 
 /// A registered watch: filters changes through its selection and hands events to its sink (which must not block).

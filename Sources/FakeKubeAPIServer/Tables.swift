@@ -9,8 +9,36 @@ enum Tables {
         for request: RecordedRequest, resource: APIResource, objects: [JSON], revision: String,
         options: FakeKubeAPIServer.Configuration, list: ObjectStore.ListResult? = nil
     ) throws -> APIReply? {
-        guard let accept = request.header("Accept"), accept.contains("as=Table") else { return nil }
-        let now = options.now()
+        guard self.wantsTable(request) else { return nil }
+        let table = self.table(
+            resource, objects: objects, revision: revision, include: request.queryValue("includeObject"),
+            now: options.now(), list: list
+        )
+        var reply = APIReply.json(200, table)
+        reply.headers = [("Content-Type", self.contentType)]
+        return reply
+    }
+
+    static let contentType = "application/json;as=Table;v=v1;g=meta.k8s.io"
+
+    /// Whether the client asked for Tables (`Accept: application/json;as=Table;v=v1;g=meta.k8s.io,...`).
+    static func wantsTable(_ request: RecordedRequest) -> Bool {
+        request.header("Accept")?.contains("as=Table") == true
+    }
+
+    /// A watch event for a Table watch (`kubectl get -w`): the object becomes a one-row Table; bookmarks and
+    /// errors pass unchanged.
+    static func watchEvent(_ event: WatchEvent, _ resource: APIResource, include: String?, now: Date) -> WatchEvent {
+        guard event.type != .bookmark, event.type != .error else { return event }
+        let table = self.table(resource, objects: [event.object], revision: event.object.resourceVersion, include: include, now: now)
+        return WatchEvent(type: event.type, object: table)
+    }
+
+    /// A `meta.k8s.io/v1` Table of `objects`.
+    static func table(
+        _ resource: APIResource, objects: [JSON], revision: String, include: String?, now: Date,
+        list: ObjectStore.ListResult? = nil
+    ) -> JSON {
         let columns: [JSON]
         let cells: (JSON) -> [JSON]
         switch resource {
@@ -21,10 +49,9 @@ enum Tables {
             columns = [self.column("Name", format: "name"), self.column("Age")]
             cells = { [.string($0.name), .string(self.age($0["metadata"]["creationTimestamp"], now: now))] }
         }
-        let include = request.queryValue("includeObject") ?? "Metadata"
         let rows = objects.map { object -> JSON in
             var row: JSON = ["cells": .array(cells(object))]
-            switch include {
+            switch include ?? "Metadata" {
             case "None": break
             case "Object": row["object"] = object
             default:
@@ -35,13 +62,10 @@ enum Tables {
         var metadata: JSON = ["resourceVersion": .string(revision)]
         if let token = list?.continueToken { metadata["continue"] = .string(token) }
         if let remaining = list?.remainingItemCount { metadata["remainingItemCount"] = .int(Int64(remaining)) }
-        let table: JSON = [
+        return [
             "kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": metadata,
             "columnDefinitions": .array(columns), "rows": .array(rows),
         ]
-        var reply = APIReply.json(200, table)
-        reply.headers = [("Content-Type", "application/json;as=Table;v=v1;g=meta.k8s.io")]
-        return reply
     }
 
     static func column(_ name: String, type: String = "string", format: String = "", priority: Int = 0) -> JSON {

@@ -71,13 +71,66 @@ import Testing
         ])
     }
 
+    static func temporaryDirectory() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fake-kubectl-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test func kubectlWatchesWithTablesAndSpeaksMutualTLS() async throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.kubectl) else {
+            print("SKIPPED FakeAPIKubectlTests: \(Self.kubectl) is not installed")
+            return
+        }
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = FakeKubeAPIServer.Configuration()
+        configuration.tls = try TLSMaterial.generate(in: directory + "/pki")
+        try await FakeKubeAPIServer.withServer(configuration: configuration) { server in
+            try Self.seed(server, now: Date())
+            let kubeconfig = try server.kubeconfig(path: directory + "/kubeconfig")
+            let nodes = try await Self.run(["get", "nodes", "-o", "json"], kubeconfig: kubeconfig, directory: directory)
+            #expect(nodes.status == 0, "\(nodes.stderr)")
+            #expect(try JSON(parsing: nodes.stdout)["items"][0].name == "node-1")
+
+            // kubectl get pods -w: the initial Table, then a one-row Table per event.
+            let watchOutput = directory + "/watch.out"
+            FileManager.default.createFile(atPath: watchOutput, contents: nil)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.kubectl)
+            process.arguments = ["--kubeconfig", kubeconfig, "--cache-dir", directory + "/cache", "get", "pods", "-w"]
+            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: watchOutput))
+            process.standardError = process.standardOutput
+            try process.run()
+            defer { if process.isRunning { process.terminate() } }
+            try await server.waitForWatches(.pods)
+            try server.delete(.pods, namespace: "default", name: "web")
+            let printed = try await Self.poll("kubectl to print the terminating pod") { () -> String? in
+                let text = (try? String(contentsOfFile: watchOutput, encoding: .utf8)) ?? ""
+                return text.contains("Terminating") ? text : nil
+            }
+            let lines = printed.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            #expect(lines.first == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"])
+            #expect(lines.dropFirst().map { Array($0.prefix(3)) } == [["web", "1/1", "Running"], ["web", "1/1", "Terminating"]])
+        }
+    }
+
+    /// Polls `probe` every 20 ms until it returns a value, for up to 10 s.
+    static func poll<T>(_ what: String, _ probe: () async throws -> T?) async throws -> T {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if let value = try await probe() { return value }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw FakeKubeAPIServerTimeout(what: what, timeout: .seconds(10))
+    }
+
     @Test func kubectlListsDescribesAndPrintsTables() async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.kubectl) else {
             print("SKIPPED FakeAPIKubectlTests: \(Self.kubectl) is not installed")
             return
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fake-kubectl-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try await FakeKubeAPIServer.withServer { server in
             try Self.seed(server, now: Date())

@@ -22,7 +22,7 @@ struct TestClient {
 
     func send(
         _ method: HTTPMethod, _ path: String, _ body: JSON? = nil, contentType: String = "application/json",
-        accept: String? = nil
+        accept: String? = nil, timeout: TimeAmount = .seconds(10)
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: self.base + path)
         request.method = method
@@ -31,7 +31,7 @@ struct TestClient {
             request.body = .bytes(ByteBuffer(bytes: body.serializedBytes()))
         }
         if let accept { request.headers.add(name: "Accept", value: accept) }
-        let response = try await self.client.execute(request, timeout: .seconds(10))
+        let response = try await self.client.execute(request, timeout: timeout)
         let bytes = try await response.body.collect(upTo: 16 << 20)
         let text = String(buffer: bytes)
         return Reply(status: Int(response.status.code), headers: response.headers, json: (try? JSON(parsing: text)) ?? .null, text: text)
