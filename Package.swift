@@ -194,7 +194,7 @@ let package = Package(
         .testTarget(
             name: "KubeClientTests",
             dependencies: [
-                "KubeClient", "KubeAPI", "AgentTestKit", "AgentCore",
+                "KubeClient", "KubeAPI", "AgentTestKit", "AgentCore", "FakeKubeAPIServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -241,14 +241,17 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "CRIClient", "AgentTestKit", "AgentCore", "KubeAPI", "PodSandbox",
+                "CRIClient", "AgentTestKit", "AgentCore", "KubeAPI", "FakeKubeAPIServer", "PodSandbox",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ClusterModeTests",
-            dependencies: ["ClusterMode", "KubeAPI", "PodSandbox", "AgentTestKit", "AgentCore"],
+            dependencies: [
+                "ClusterMode", "KubeAPI", "KubeClient", "PodSandbox", "AgentTestKit", "AgentCore", "FakeKubeAPIServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Test-only: an in-process fake kube-apiserver (REST, watch, discovery) for cluster-mode tests.
@@ -272,7 +275,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings

@@ -19,6 +19,8 @@ final class ClusterSetup: Sendable {
     let cache = APIPodCache()
     let statusManager: PodStatusManager
     let recorder: EventRecorder
+    /// ConfigMaps, Secrets and tokens for the pods' volumes and env.
+    let objects: APIObjectProvider
     private let engineBox = EngineBox()
     private let mirrorWake: AsyncStream<Void>
     private let mirrorWakeContinuation: AsyncStream<Void>.Continuation
@@ -36,6 +38,7 @@ final class ClusterSetup: Sendable {
         self.api = KubeClusterAPI(client: self.client, logger: logger)
         self.nodeName = nodeName
         self.registration = NodeRegistration(name: nodeName)
+        self.objects = APIObjectProvider(client: self.client)
         let box = self.engineBox
         self.statusManager = PodStatusManager(
             api: self.api,

@@ -1,0 +1,155 @@
+import AgentTestKit
+import CRIClient
+import FakeKubeAPIServer
+import Foundation
+import KubeAPI
+import Testing
+
+/// An API pod bound to the test node: busybox httpd on 8080.
+func apiPodJSON(name: String, namespace: String = "default", grace: Int = 3) -> JSON {
+    [
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": ["name": .string(name), "namespace": .string(namespace), "labels": ["app": .string(name)]],
+        "spec": [
+            "nodeName": "it-node",
+            "terminationGracePeriodSeconds": .int(Int64(grace)),
+            "containers": [
+                [
+                    "name": "httpd",
+                    "image": "docker.io/library/busybox:1.36",
+                    "imagePullPolicy": "IfNotPresent",
+                    "command": ["sh", "-c", "mkdir -p /www && echo api-pod > /www/index.html && exec httpd -f -p 8080 -h /www"],
+                    "readinessProbe": ["tcpSocket": ["port": 8080], "periodSeconds": 1],
+                ]
+            ],
+        ],
+    ]
+}
+
+extension JSON {
+    /// `status.conditions[type=T].status == "True"`.
+    func condition(_ type: String) -> Bool {
+        self["status"]["conditions"].array?.contains { $0["type"].string == type && $0["status"].string == "True" } == true
+    }
+}
+
+extension RealNodeTests {
+    @Suite("node-agent in cluster mode against the fake API server, on the real containerd")
+    struct ClusterAgentTests {
+        func withClusterAgent(
+            port: Int,
+            _ body: (AgentProcess, FakeKubeAPIServer) async throws -> Void
+        ) async throws {
+            try await AgentProcess.removeAllPods()
+            try await FakeKubeAPIServer.withServer { server in
+                let agent = try AgentProcess(healthzPort: port)
+                let kubeconfig = try server.kubeconfig(path: agent.manifestDirectory + "/../kubeconfig")
+                try agent.start(extraArguments: ["--kubeconfig", kubeconfig, "--node-labels", "tier=it"])
+                do {
+                    try await body(agent, server)
+                } catch {
+                    agent.stop()
+                    try? await AgentProcess.removeAllPods()
+                    Issue.record("agent log:\n\(agent.log.suffix(6000))")
+                    throw error
+                }
+                agent.stop()
+                try await AgentProcess.removeAllPods()
+            }
+        }
+
+        @Test func nodeRegistersPodRunsReportsStatusAndIsDeleted() async throws {
+            try await self.withClusterAgent(port: 10361) { agent, server in
+                // The node registers Ready, with the labels, addresses and capacity operators expect.
+                let node = try await server.waitFor(.nodes, name: "it-node", timeout: .seconds(30)) { $0.condition("Ready") }
+                #expect(node["metadata"]["labels"]["kubernetes.io/hostname"].string == "it-node")
+                #expect(node["metadata"]["labels"]["kubernetes.io/os"].string == "linux")
+                #expect(node["metadata"]["labels"]["tier"].string == "it")
+                #expect(node["status"]["capacity"]["pods"].string == "110")
+                #expect(node["status"]["nodeInfo"]["containerRuntimeVersion"].string?.hasPrefix("containerd://") == true)
+                #expect(node["status"]["conditions"].array?.first { $0["type"].string == "Ready" }?["reason"].string == "KubeletReady")
+                // The lease exists, held by the node.
+                let lease = try await server.waitFor(.leases, namespace: "kube-node-lease", name: "it-node")
+                #expect(lease["spec"]["holderIdentity"].string == "it-node")
+                #expect(lease["spec"]["leaseDurationSeconds"].int == 40)
+
+                // A pod created through the API runs, and its status shows Running and Ready with its IP.
+                try server.create(.pods, apiPodJSON(name: "api-web"), namespace: "default")
+                let running = try await server.waitFor(.pods, namespace: "default", name: "api-web", timeout: .seconds(60)) {
+                    $0["status"]["phase"].string == "Running" && $0.condition("Ready") && $0["status"]["podIP"].string != nil
+                }
+                let ip = try #require(running["status"]["podIP"].string)
+                let page = try await poll("the page on \(ip):8080") { await httpGet("http://\(ip):8080/") }
+                #expect(page.contains("api-pod"))
+                #expect(running["status"]["containerStatuses"][0]["containerID"].string?.hasPrefix("containerd://") == true)
+                #expect(running["status"]["hostIP"].string != nil)
+                // Events as `kubectl describe pod` lists them.
+                let reasons = try await server.waitUntil("Started event") { () -> [String]? in
+                    let events = (try? server.list(.events, namespace: "default")) ?? []
+                    let reasons = events.compactMap { $0["reason"].string }
+                    return reasons.contains("Started") ? reasons : nil
+                }
+                #expect(reasons.contains("Created"))
+                #expect(server.requests(method: "PATCH", pathPrefix: "/api/v1/namespaces/default/pods/api-web/status").allSatisfy {
+                    $0.headers.first { $0.0.lowercased() == "content-type" }?.1 == "application/merge-patch+json"
+                })
+
+                // Deleting it terminates the containers, writes the final status, and removes the object.
+                try server.delete(.pods, namespace: "default", name: "api-web")
+                try await server.waitForDeletion(.pods, namespace: "default", name: "api-web", timeout: .seconds(30))
+                try await poll("the pod's sandbox removed from containerd") { () -> Bool? in
+                    try await withCRIClient(try RealNode.configuration()) { runtime in
+                        let sandboxes = try await runtime.listPodSandboxes(nil)
+                        return sandboxes.contains { $0.metadata.name == "api-web" } ? nil : true
+                    }
+                }
+
+                // The lease is renewed (every 10 s).
+                let firstRenew = lease["spec"]["renewTime"].string
+                _ = try await server.waitFor(.leases, namespace: "kube-node-lease", name: "it-node", timeout: .seconds(25)) {
+                    $0["spec"]["renewTime"].string != firstRenew
+                }
+            }
+        }
+
+        @Test func staticPodGetsAMirrorAndPodsRideOutAnAPIServerOutage() async throws {
+            try await self.withClusterAgent(port: 10362) { agent, server in
+                try agent.write("web.yaml", webManifest(name: "static-web", version: "s1"))
+                // The mirror pod appears, with the mirror annotation and the static pod's status.
+                let mirror = try await server.waitFor(.pods, namespace: "default", name: "static-web-it-node", timeout: .seconds(60)) {
+                    $0["metadata"]["annotations"]["kubernetes.io/config.mirror"].string != nil
+                        && $0["status"]["phase"].string == "Running"
+                }
+                #expect(mirror["metadata"]["ownerReferences"][0]["kind"].string == "Node")
+                // Deleted through the API, it comes back; the static pod keeps running.
+                let before = try await agent.waitForPod("static-web") { $0.isRunningAndReady }
+                try server.delete(.pods, namespace: "default", name: "static-web-it-node")
+                _ = try await server.waitFor(.pods, namespace: "default", name: "static-web-it-node", timeout: .seconds(30)) {
+                    $0["metadata"]["uid"].string != mirror["metadata"]["uid"].string
+                        && $0["metadata"]["deletionTimestamp"] == .null
+                }
+                let after = try await agent.waitForPod("static-web") { $0.isRunningAndReady }
+                #expect(after.status?.containerStatuses.first?.containerID == before.status?.containerStatuses.first?.containerID)
+
+                // An API pod, then the API server goes away: pods keep running, and a static pod added meanwhile
+                // starts; when the server is back, its mirror appears and status converges.
+                try server.create(.pods, apiPodJSON(name: "api-stays"), namespace: "default")
+                _ = try await server.waitFor(.pods, namespace: "default", name: "api-stays", timeout: .seconds(60)) {
+                    $0["status"]["phase"].string == "Running"
+                }
+                try await server.stop()
+                try agent.write("late.yaml", webManifest(name: "late", version: "l1"))
+                _ = try await agent.waitForPod("late") { $0.isRunningAndReady }
+                let stillRunning = try await agent.pods().first { $0.metadata.name == "api-stays" }
+                #expect(stillRunning?.status?.phase == .running)
+                #expect(agent.isRunning)
+                try await server.start()
+                _ = try await server.waitFor(.pods, namespace: "default", name: "late-it-node", timeout: .seconds(60)) {
+                    $0["status"]["phase"].string == "Running"
+                }
+                _ = try await server.waitFor(.nodes, name: "it-node", timeout: .seconds(30)) { $0.condition("Ready") }
+            }
+        }
+    }
+}
