@@ -101,10 +101,13 @@ struct APIRouter: Sendable {
             case .pending(let object):
                 return .reply(.json(200, object))
             case .deleted(let object):
-                if resource == .pods || resource == .services { return .reply(.json(200, object)) }
+                // upstream's `ReturnDeletedObject` stores (pods, service accounts) answer with the object, the others
+                // with a Success Status naming it (`finalizeDelete`).
+                if resource == .pods || resource == .serviceAccounts { return .reply(.json(200, object)) }
+                var details: JSON = ["name": .string(name), "kind": .string(resource.plural), "uid": .string(object.uid)]
+                if !resource.group.isEmpty { details["group"] = .string(resource.group) }
                 return .reply(.json(200, [
-                    "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success",
-                    "details": ["name": .string(name), "kind": .string(resource.plural), "uid": .string(object.uid)],
+                    "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "details": details,
                 ]))
             }
         default:

@@ -104,7 +104,7 @@ extension ObjectStore {
                     return .failure(.badRequest("invalid resource version: \(version)"))
                 }
                 guard revision >= state.compactedRevision else {
-                    return .failure(.expired("too old resource version: \(revision) (\(state.compactedRevision + 1))"))
+                    return .failure(.expired("too old resource version: \(revision) (\(state.compactedRevision))"))
                 }
                 for change in state.history where change.revision > revision {
                     watcher.deliver(change)
