@@ -32,6 +32,8 @@ extension KubeletConfiguration {
         public var address: String = "0.0.0.0"
         public var port: Int = 10250
         public var readOnlyPort: Int = 0
+        public var kubeAPIQPS: Int = 50
+        public var kubeAPIBurst: Int = 100
 
         /// Upstream's defaults.
         public init() {}
@@ -64,6 +66,8 @@ extension KubeletConfiguration {
         if let value = self.address, !value.isEmpty { resolved.address = value }
         if let value = self.port { resolved.port = Int(value) }
         if let value = self.readOnlyPort { resolved.readOnlyPort = Int(value) }
+        if let value = self.kubeAPIQPS { resolved.kubeAPIQPS = Int(value) }
+        if let value = self.kubeAPIBurst { resolved.kubeAPIBurst = Int(value) }
         return resolved
     }
 

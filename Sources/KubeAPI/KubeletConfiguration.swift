@@ -54,6 +54,10 @@ public struct KubeletConfiguration: Codable, Hashable, Sendable {
     public var port: Int32?
     /// Read-only port; default 0 (disabled).
     public var readOnlyPort: Int32?
+    /// Requests per second to the API server after the burst; default 50.
+    public var kubeAPIQPS: Int32?
+    /// Requests to the API server allowed at once; default 100.
+    public var kubeAPIBurst: Int32?
 
     /// Creates a `KubeletConfiguration`; every parameter defaults to unset.
     public init(
@@ -80,7 +84,9 @@ public struct KubeletConfiguration: Codable, Hashable, Sendable {
         cgroupDriver: String? = nil,
         address: String? = nil,
         port: Int32? = nil,
-        readOnlyPort: Int32? = nil
+        readOnlyPort: Int32? = nil,
+        kubeAPIQPS: Int32? = nil,
+        kubeAPIBurst: Int32? = nil
     ) {
         self.apiVersion = apiVersion
         self.kind = kind
@@ -106,6 +112,8 @@ public struct KubeletConfiguration: Codable, Hashable, Sendable {
         self.address = address
         self.port = port
         self.readOnlyPort = readOnlyPort
+        self.kubeAPIQPS = kubeAPIQPS
+        self.kubeAPIBurst = kubeAPIBurst
     }
 }
 
