@@ -69,4 +69,9 @@ final class ResyncRelay: Sendable {
     func resync(podUID: String) {
         self.engine.withLock { $0 }?.resync(podUID: podUID)
     }
+
+    /// The engine's pod of `uid`, if any.
+    func pod(uid: String) -> Pod? {
+        self.engine.withLock { $0 }?.pods().first { $0.pod.metadata.uid == uid }?.pod
+    }
 }

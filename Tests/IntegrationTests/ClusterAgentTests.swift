@@ -6,25 +6,33 @@ import KubeAPI
 import Testing
 
 /// An API pod bound to the test node: busybox httpd on 8080.
-func apiPodJSON(name: String, namespace: String = "default", grace: Int = 3) -> JSON {
-    [
+func apiPodJSON(
+    name: String,
+    namespace: String = "default",
+    grace: Int = 3,
+    container edit: (inout JSON) -> Void = { _ in },
+    volumes: JSON? = nil
+) -> JSON {
+    var container: JSON = [
+        "name": "httpd",
+        "image": "docker.io/library/busybox:1.36",
+        "imagePullPolicy": "IfNotPresent",
+        "command": ["sh", "-c", "mkdir -p /www && echo api-pod > /www/index.html && exec httpd -f -p 8080 -h /www"],
+        "readinessProbe": ["tcpSocket": ["port": 8080], "periodSeconds": 1],
+    ]
+    edit(&container)
+    var pod: JSON = [
         "apiVersion": "v1",
         "kind": "Pod",
         "metadata": ["name": .string(name), "namespace": .string(namespace), "labels": ["app": .string(name)]],
         "spec": [
             "nodeName": "it-node",
             "terminationGracePeriodSeconds": .int(Int64(grace)),
-            "containers": [
-                [
-                    "name": "httpd",
-                    "image": "docker.io/library/busybox:1.36",
-                    "imagePullPolicy": "IfNotPresent",
-                    "command": ["sh", "-c", "mkdir -p /www && echo api-pod > /www/index.html && exec httpd -f -p 8080 -h /www"],
-                    "readinessProbe": ["tcpSocket": ["port": 8080], "periodSeconds": 1],
-                ]
-            ],
+            "containers": [container],
         ],
     ]
+    if let volumes { pod["spec"]["volumes"] = volumes }
+    return pod
 }
 
 extension JSON {
@@ -45,7 +53,9 @@ extension RealNodeTests {
             try await FakeKubeAPIServer.withServer { server in
                 let agent = try AgentProcess(healthzPort: port)
                 let kubeconfig = try server.kubeconfig(path: agent.manifestDirectory + "/../kubeconfig")
-                try agent.start(extraArguments: ["--kubeconfig", kubeconfig, "--node-labels", "tier=it"])
+                try agent.start(extraArguments: [
+                    "--kubeconfig", kubeconfig, "--node-labels", "tier=it", "--sync-frequency", "2s",
+                ])
                 do {
                     try await body(agent, server)
                 } catch {
@@ -149,6 +159,47 @@ extension RealNodeTests {
                     $0["status"]["phase"].string == "Running"
                 }
                 _ = try await server.waitFor(.nodes, name: "it-node", timeout: .seconds(30)) { $0.condition("Ready") }
+            }
+        }
+
+        @Test func configMapVolumeFollowsUpdatesAndAMissingKeyIsAClearStatus() async throws {
+            try await self.withClusterAgent(port: 10363) { agent, server in
+                try server.create(
+                    .configMaps,
+                    ["metadata": ["name": "site", "namespace": "default"], "data": ["index.html": "version-1"]],
+                    namespace: "default"
+                )
+                let pod = apiPodJSON(
+                    name: "cm-web",
+                    container: { container in
+                        container["command"] = ["httpd", "-f", "-p", "8080", "-h", "/www"]
+                        container["volumeMounts"] = [["name": "site", "mountPath": "/www"]]
+                    },
+                    volumes: [["name": "site", "configMap": ["name": "site"]]]
+                )
+                try server.create(.pods, pod, namespace: "default")
+                let running = try await server.waitFor(.pods, namespace: "default", name: "cm-web", timeout: .seconds(60)) {
+                    $0["status"]["phase"].string == "Running" && $0["status"]["podIP"].string != nil
+                }
+                let ip = try #require(running["status"]["podIP"].string)
+                let first = try await poll("the ConfigMap's page") { await httpGet("http://\(ip):8080/index.html") }
+                #expect(first.contains("version-1"))
+                // Updated through the API: the file follows (within the sync frequency, 2 s here).
+                try server.modify(.configMaps, namespace: "default", name: "site") { $0["data"]["index.html"] = "version-2" }
+                _ = try await poll("the updated page", timeout: .seconds(30)) { () -> Bool? in
+                    (await httpGet("http://\(ip):8080/index.html"))?.contains("version-2") == true ? true : nil
+                }
+
+                // A key that does not exist: the container waits with CreateContainerConfigError naming it.
+                let broken = apiPodJSON(name: "cm-broken", container: { container in
+                    container["env"] = [["name": "LEVEL", "valueFrom": ["configMapKeyRef": ["name": "site", "key": "level"]]]]
+                })
+                try server.create(.pods, broken, namespace: "default")
+                let waiting = try await server.waitFor(.pods, namespace: "default", name: "cm-broken", timeout: .seconds(60)) {
+                    $0["status"]["containerStatuses"][0]["state"]["waiting"]["reason"].string == "CreateContainerConfigError"
+                }
+                #expect(waiting["status"]["containerStatuses"][0]["state"]["waiting"]["message"].string == "couldn't find key level in ConfigMap default/site")
+                #expect(waiting["status"]["phase"].string == "Pending")
             }
         }
     }

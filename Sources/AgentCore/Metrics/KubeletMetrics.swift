@@ -253,8 +253,15 @@ extension KubeletMetrics: RuntimeOperationRecorder {
 
     public func recordRunPodSandbox(runtimeHandler: String, duration: Duration, error: (any Error)?) {
         self.runPodSandboxDuration.observe(duration, labels: [runtimeHandler])
+        // Upstream counts every sandbox creation as a pod start, and its failures as start errors.
+        self.startedPods.increment()
         if error != nil {
             self.runPodSandboxErrors.increment(labels: [runtimeHandler])
+            self.startedPodsErrors.increment()
         }
+    }
+
+    public func recordImagePull(duration: Duration, sizeBytes: UInt64) {
+        self.imagePullDuration.observe(duration, labels: [Self.imageSizeBucket(bytes: sizeBytes)])
     }
 }

@@ -43,4 +43,10 @@ public protocol RuntimeOperationRecorder: Sendable {
     func record(operation: RuntimeOperation, duration: Duration, error: (any Error)?)
     /// Records a `RunPodSandbox` call per RuntimeClass handler (in addition to ``record(operation:duration:error:)``).
     func recordRunPodSandbox(runtimeHandler: String, duration: Duration, error: (any Error)?)
+    /// Records a successful image pull with the image's size (`kubelet_image_pull_duration_seconds`).
+    func recordImagePull(duration: Duration, sizeBytes: UInt64)
+}
+
+extension RuntimeOperationRecorder {
+    public func recordImagePull(duration: Duration, sizeBytes: UInt64) {}
 }

@@ -74,11 +74,20 @@ public final class PodEngine: Sendable {
 
     /// Replaces everything `source` wants with `pods` (a full snapshot).
     public func update(source: String, pods: [Pod]) {
-        let (signal, spawn, desired) = self.state.withLock { state in
+        let (signal, spawn, desired, restarted) = self.state.withLock { state in
+            let before = Set(state.records.keys)
             let (signal, spawn) = state.apply(source: source, pods: pods, now: self.clock.now)
-            return (signal, spawn, state.records.values.filter(\.desired).count)
+            // A new UID under a name a known pod has: a restart (an edited static pod, a recreated API pod).
+            let restarted = spawn.filter { uid in
+                guard let name = state.fullName(of: uid) else { return false }
+                return before.contains { $0 != uid && state.fullName(of: $0) == name }
+            }.map { state.records[$0]?.pod?.metadata.annotations[RuntimeLabels.configSource] ?? "api" }
+            return (signal, spawn, state.records.values.filter(\.desired).count, restarted)
         }
         self.metrics?.desiredPods.set(Double(desired), labels: ["true"])
+        for source in restarted {
+            self.metrics?.restartedPods.increment(labels: [source == "api" ? "false" : "true"])
+        }
         for uid in spawn { self.spawnContinuation.yield(uid) }
         for continuation in signal { continuation.yield() }
     }

@@ -173,9 +173,15 @@ public struct InstrumentedContainerRuntime: ContainerRuntime {
         auth: AuthConfig?,
         sandboxConfig: PodSandboxConfig?
     ) async throws -> String {
-        try await self.measure(.pullImage) {
+        let start = ContinuousClock.now
+        let reference = try await self.measure(.pullImage) {
             try await self.base.pullImage(image, auth: auth, sandboxConfig: sandboxConfig)
         }
+        let duration = start.duration(to: .now)
+        // The size labels the histogram as upstream's `image_size_in_bytes` bucket; unknown is "N/A".
+        let size = (try? await self.base.imageStatus(ImageSpec(reference)))?.size ?? 0
+        self.recorder.recordImagePull(duration: duration, sizeBytes: size)
+        return reference
     }
 
     public func removeImage(_ image: ImageSpec) async throws {
