@@ -192,6 +192,42 @@ public enum PodValidation {
         }
         if let projected = volume.projected {
             errors += Self.validateProjections(projected.sources, path: path.child("projected", "sources"))
+            errors += Self.validateFileMode(projected.defaultMode, path: path.child("projected", "defaultMode"))
+        }
+        if let secret = volume.secret {
+            errors += Self.validateFileMode(secret.defaultMode, path: path.child("secret", "defaultMode"))
+            errors += Self.validateKeyToPaths(secret.items, path: path.child("secret", "items"))
+        }
+        if let configMap = volume.configMap {
+            errors += Self.validateFileMode(configMap.defaultMode, path: path.child("configMap", "defaultMode"))
+            errors += Self.validateKeyToPaths(configMap.items, path: path.child("configMap", "items"))
+        }
+        if let downwardAPI = volume.downwardAPI {
+            errors += Self.validateFileMode(downwardAPI.defaultMode, path: path.child("downwardAPI", "defaultMode"))
+        }
+        return errors
+    }
+
+    /// Upstream's `fileModeErrorMsg` check: 0 to 0777.
+    static func validateFileMode(_ mode: Int32?, path: FieldPath) -> [FieldError] {
+        guard let mode, mode < 0 || mode > 0o777 else { return [] }
+        return [.invalid(path, mode, "must be a number between 0 and 0777 (octal), both inclusive")]
+    }
+
+    /// `items` of a secret or configMap volume: key and relative path required, modes in range.
+    static func validateKeyToPaths(_ items: [KeyToPath], path: FieldPath) -> [FieldError] {
+        var errors: [FieldError] = []
+        for (index, item) in items.enumerated() {
+            let itemPath = path.index(index)
+            if item.key.isEmpty { errors.append(.required(itemPath.child("key"))) }
+            if item.path.isEmpty {
+                errors.append(.required(itemPath.child("path")))
+            } else if item.path.hasPrefix("/") {
+                errors.append(.invalid(itemPath.child("path"), item.path, "must be a relative path"))
+            } else if item.path.split(separator: "/").contains("..") {
+                errors.append(.invalid(itemPath.child("path"), item.path, "must not contain '..'"))
+            }
+            errors += Self.validateFileMode(item.mode, path: itemPath.child("mode"))
         }
         return errors
     }

@@ -45,6 +45,7 @@ extension RealNodeTests {
                  "metadata":{"name":"volumes","namespace":"nodeagent-test","uid":"\#(uid)",
                              "labels":{"app":"volumes"},"annotations":{"kubernetes.io/config.source":"api"}},
                  "spec":{"terminationGracePeriodSeconds":1,"serviceAccountName":"builder",
+                   "securityContext":{"fsGroup":2000},
                    "volumes":[
                      {"name":"config","configMap":{"name":"app-config"}},
                      {"name":"secret","secret":{"secretName":"app-secret","defaultMode":256}},
@@ -108,7 +109,10 @@ extension RealNodeTests {
                     }
                     #expect(try await run("cat /etc/config/app.conf") == "version=1")
                     #expect(try await run("cat /etc/secret/password") == "s3cret")
-                    #expect(try await run("stat -L -c %a /etc/secret/password") == "400\n")
+                    // fsGroup: the group owns the files and may read them (0400 -> 0440, the token 0600 -> 0640).
+                    #expect(try await run("stat -L -c '%a %g' /etc/secret/password") == "440 2000\n")
+                    #expect(try await run("stat -L -c '%a %g' /var/run/secrets/tokens/token") == "640 2000\n")
+                    #expect(try await run("stat -L -c '%a %g' /etc/config/app.conf") == "644 2000\n")
                     #expect(try await run("cat /etc/info/labels") == "app=\"volumes\"")
                     #expect(try await run("cat /var/run/secrets/tokens/token") == "token-for-builder-volumes")
                     #expect(try await run("cat /var/run/secrets/tokens/copy.conf") == "version=1")

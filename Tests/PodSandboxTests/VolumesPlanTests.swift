@@ -91,6 +91,22 @@ struct VolumesPlanTests {
             || encoded.contains(#""serviceAccountToken":{"path":"token","expirationSeconds":60}"#))
     }
 
+    @Test func fileModesAndItemsAreValidated() throws {
+        let pod = try ConfigFixtures.pod(spec: #"""
+            {"volumes":[{"name":"s","secret":{"secretName":"db","defaultMode":1024,
+                          "items":[{"key":"","path":"../x","mode":-1}]}}],
+             "containers":[{"name":"a","image":"x"}]}
+            """#)
+        #expect(PodValidation.validate(pod).map(\.description) == [
+            "spec.volumes[0].secret.defaultMode: Invalid value: 1024: must be a number between 0 and 0777 (octal), "
+                + "both inclusive",
+            "spec.volumes[0].secret.items[0].key: Required value",
+            "spec.volumes[0].secret.items[0].path: Invalid value: \"../x\": must not contain '..'",
+            "spec.volumes[0].secret.items[0].mode: Invalid value: -1: must be a number between 0 and 0777 (octal), "
+                + "both inclusive",
+        ])
+    }
+
     @Test func secretAndConfigMapDecoding() throws {
         let secret = try KubeJSON.decoder().decode(Secret.self, from: Data(#"""
             {"apiVersion":"v1","kind":"Secret","metadata":{"name":"db","namespace":"default"},
