@@ -194,7 +194,7 @@ let package = Package(
         .testTarget(
             name: "KubeClientTests",
             dependencies: [
-                "KubeClient", "KubeAPI", "AgentTestKit", "AgentCore", "FakeKubeAPIServer", "FakeKubeAPIServer",
+                "KubeClient", "KubeAPI", "AgentTestKit", "AgentCore", "FakeKubeAPIServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
