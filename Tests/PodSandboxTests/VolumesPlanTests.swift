@@ -126,3 +126,25 @@ struct VolumesPlanTests {
         #expect(roundTrip.data == secret.data)
     }
 }
+
+@Suite("Volumes: object references")
+struct VolumesReferencesTests {
+    @Test func everyVolumeAndEnvReferenceIsCollected() throws {
+        let pod = try ConfigFixtures.pod(spec: #"""
+            {"volumes":[{"name":"c","configMap":{"name":"cfg"}},{"name":"s","secret":{"secretName":"db"}},
+                        {"name":"p","projected":{"sources":[{"configMap":{"name":"proj-cfg"}},{"secret":{"name":"proj-db"}},
+                                                            {"serviceAccountToken":{"path":"t"}}]}},
+                        {"name":"e","emptyDir":{}}],
+             "initContainers":[{"name":"i","image":"x","envFrom":[{"secretRef":{"name":"init-db"}}]}],
+             "containers":[{"name":"a","image":"x","envFrom":[{"configMapRef":{"name":"env-cfg"}}],
+                            "env":[{"name":"K","valueFrom":{"secretKeyRef":{"name":"key-db","key":"k"}}},
+                                   {"name":"L","valueFrom":{"configMapKeyRef":{"name":"key-cfg","key":"k"}}}]}]}
+            """#)
+        let references = PodObjectReferences(pod)
+        #expect(references.configMaps == ["cfg", "proj-cfg", "env-cfg", "key-cfg"])
+        #expect(references.secrets == ["db", "proj-db", "init-db", "key-db"])
+        #expect(references.serviceAccountToken)
+        #expect(!references.isEmpty)
+        #expect(PodObjectReferences(try ConfigFixtures.pod(container: "")).isEmpty)
+    }
+}
