@@ -190,6 +190,36 @@ extension RealNodeTests {
                     (await httpGet("http://\(ip):8080/index.html"))?.contains("version-2") == true ? true : nil
                 }
 
+                // A projected volume: the service-account token (through TokenRequest, bound to the pod) and a Secret.
+                try server.create(.serviceAccounts, ["metadata": ["name": "default", "namespace": "default"]], namespace: "default")
+                try server.create(
+                    .secrets,
+                    ["metadata": ["name": "creds", "namespace": "default"], "stringData": ["password": "s3cret"]],
+                    namespace: "default"
+                )
+                let projected = apiPodJSON(
+                    name: "token-web",
+                    container: { container in
+                        container["command"] = ["httpd", "-f", "-p", "8080", "-h", "/www"]
+                        container["volumeMounts"] = [["name": "www", "mountPath": "/www"]]
+                    },
+                    volumes: [[
+                        "name": "www",
+                        "projected": ["sources": [
+                            ["serviceAccountToken": ["path": "token", "expirationSeconds": 3600]],
+                            ["secret": ["name": "creds"]],
+                        ]],
+                    ]]
+                )
+                try server.create(.pods, projected, namespace: "default")
+                let tokenPod = try await server.waitFor(.pods, namespace: "default", name: "token-web", timeout: .seconds(60)) {
+                    $0["status"]["phase"].string == "Running" && $0["status"]["podIP"].string != nil
+                }
+                let tokenIP = try #require(tokenPod["status"]["podIP"].string)
+                let token = try await poll("the projected token") { await httpGet("http://\(tokenIP):8080/token") }
+                #expect(server.issuedTokens.contains { $0.token == token && $0.boundPod == "token-web" })
+                #expect(await httpGet("http://\(tokenIP):8080/password") == "s3cret")
+
                 // A key that does not exist: the container waits with CreateContainerConfigError naming it.
                 let broken = apiPodJSON(name: "cm-broken", container: { container in
                     container["env"] = [["name": "LEVEL", "valueFrom": ["configMapKeyRef": ["name": "site", "key": "level"]]]]
