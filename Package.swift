@@ -145,6 +145,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            exclude: ["Design.md"],
             swiftSettings: swiftSettings
         ),
         // Not a test: times pod start through the agent against containerd's own floor (see benchmarks/README.md).
