@@ -1,3 +1,4 @@
+import CRIClient
 import Foundation
 import KubeAPI
 import PodSandbox
