@@ -1,14 +1,17 @@
 extension CompileState {
-    /// Every rule of one service port, in upstream's order. With `writeChains` false (an unchanged service in a
-    /// partial sync) its per-service chains are counted and marked active but not written.
+    /// Every rule of one service port, in upstream's order.
+    ///
+    /// - Returns: what the service contributed, to replay while it stays unchanged.
     mutating func writeService(
         _ name: ServicePortName,
         _ info: ServicePortInfo,
         endpoints allEndpoints: [EndpointInfo],
-        writeChains: Bool,
-        names cache: ChainNameCache.Entries,
-        newNames: inout ChainNameCache.Entries
-    ) {
+        cache: inout CompilerCache.Entries
+    ) -> ServiceRecord {
+        var record = ServiceRecord()
+        record.endpointCount = allEndpoints.count
+        let filterStart = self.filter.rules.count
+        let natStart = self.nat.rules.count
         let proto = info.protocol.iptablesName
         let svc = name.description
         let chains: ServiceChainNames
@@ -16,7 +19,7 @@ extension CompileState {
             chains = cached
         } else {
             chains = ServiceChainNames(name)
-            newNames.services[name] = chains
+            cache.services[name] = chains
         }
         let eps = CategorizedEndpoints(allEndpoints, info)
 
@@ -48,10 +51,12 @@ extension CompileState {
             if !hasInternal {
                 internalFilter = ("DROP", "\"\(svc) has no local endpoints\"")
                 self.noLocalInternal += 1
+                record.noLocalInternal = true
             }
             if !hasExternal {
                 externalFilter = ("DROP", "\"\(svc) has no local endpoints\"")
                 self.noLocalExternal += 1
+                record.noLocalExternal = true
             }
         }
 
@@ -118,12 +123,12 @@ extension CompileState {
                 "-m comment --comment \"\(svc) health check node port\" -m tcp -p tcp --dport \(info.healthCheckNodePort) -j ACCEPT")
         }
 
-        // Per-service chains: written, or only counted when unchanged in a partial sync.
-        var out = writeChains ? self.nat : self.skipped
-        if writeChains { self.nat = RuleBuffer() }
-        defer {
-            if writeChains { self.nat = out } else { self.skipped = out }
-        }
+        // Per-service chains. The buffer is moved out so appends do not copy it.
+        record.filterRules = Array(self.filter.rules[filterStart...])
+        record.natTopRules = Array(self.nat.rules[natStart...])
+        var out = self.nat
+        self.nat = RuleBuffer()
+        let chainRulesStart = out.count
 
         if hasInternal {
             let args = "-m comment --comment \"\(svc) cluster IP\" \(match) -d \(info.clusterIP) --dport \(port)"
@@ -136,7 +141,7 @@ extension CompileState {
 
         if usesExternalChain {
             out.chain(externalChain)
-            self.activeNATChains.insert(externalChain)
+            record.chains.append(externalChain)
             if !info.externalPolicyLocal {
                 out.rule(
                     externalChain,
@@ -161,7 +166,7 @@ extension CompileState {
 
         if usesFirewall {
             out.chain(chains.firewall)
-            self.activeNATChains.insert(chains.firewall)
+            record.chains.append(chains.firewall)
             let args = "-m comment --comment \"\(svc) loadbalancer IP\""
             var allowFromNode = false
             for cidr in info.loadBalancerSourceRanges {
@@ -181,24 +186,24 @@ extension CompileState {
         var endpointChains: [EndpointInfo: String] = [:]
         endpointChains.reserveCapacity(eps.reachable.count)
         for endpoint in eps.reachable {
-            let key = ChainNameCache.EndpointKey(service: name, ip: endpoint.ip, port: endpoint.port)
+            let key = CompilerCache.EndpointKey(service: name, ip: endpoint.ip, port: endpoint.port)
             if let cached = cache.endpoints[key] {
                 endpointChains[endpoint] = cached
             } else {
                 let chain = IPTablesChainName.endpoint(name, endpoint)
-                newNames.endpoints[key] = chain
+                cache.endpoints[key] = chain
                 endpointChains[endpoint] = chain
             }
         }
 
         if usesClusterChain {
             out.chain(chains.cluster)
-            self.activeNATChains.insert(chains.cluster)
+            record.chains.append(chains.cluster)
             self.writeServiceToEndpoints(&out, svc, info, chains.cluster, eps.cluster, endpointChains)
         }
         if usesLocalChain {
             out.chain(chains.local)
-            self.activeNATChains.insert(chains.local)
+            record.chains.append(chains.local)
             self.writeServiceToEndpoints(&out, svc, info, chains.local, eps.local, endpointChains)
         }
 
@@ -206,11 +211,15 @@ extension CompileState {
         for endpoint in eps.reachable {
             guard let chain = endpointChains[endpoint] else { continue }
             out.chain(chain)
-            self.activeNATChains.insert(chain)
+            record.chains.append(chain)
             out.rule(chain, "\(comment)-s \(endpoint.ip) -j \(C.markMasq)")
             let affinity = info.sessionAffinity == .none ? "" : "-m recent --name \(chain) --set "
             out.rule(chain, "\(comment)\(affinity)\(match) -j DNAT --to-destination \(endpoint)")
         }
+        record.chainRuleCount = out.count - chainRulesStart
+        self.activeNATChains.formUnion(record.chains)
+        self.nat = out
+        return record
     }
 
     /// The jumps from a policy chain (SVC or SVL) to its endpoints' SEP chains: affinity checks first, then one

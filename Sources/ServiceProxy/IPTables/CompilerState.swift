@@ -1,22 +1,16 @@
-/// Chain and rule lines of one table under construction; in count-only mode (unchanged services in a partial
-/// sync) rules are counted, not built.
+/// Chain and rule lines of one table under construction.
 struct RuleBuffer {
     var chains: [IPTablesRuleset.Chain] = []
     var rules: [IPTablesRuleset.Rule] = []
     var count = 0
-    let countOnly: Bool
-
-    init(countOnly: Bool = false) {
-        self.countOnly = countOnly
-    }
 
     mutating func chain(_ name: String) {
-        if !self.countOnly { self.chains.append(IPTablesRuleset.Chain(name)) }
+        self.chains.append(IPTablesRuleset.Chain(name))
     }
 
-    mutating func rule(_ chain: String, _ spec: @autoclosure () -> String) {
+    mutating func rule(_ chain: String, _ spec: String) {
         self.count += 1
-        if !self.countOnly { self.rules.append(IPTablesRuleset.Rule(chain: chain, spec: spec())) }
+        self.rules.append(IPTablesRuleset.Rule(chain: chain, spec: spec))
     }
 }
 
@@ -27,7 +21,7 @@ struct CompileState {
     let mark: String
     var filter = RuleBuffer()
     var nat = RuleBuffer()
-    var skipped = RuleBuffer(countOnly: true)
+    var keptRuleCount = 0
     var activeNATChains = Set<String>()
     var largeClusterMode = false
     var noLocalInternal = 0
@@ -41,6 +35,17 @@ struct CompileState {
     }
 
     typealias C = IPTablesChainName
+
+    /// An unchanged service in a partial sync: its top-level rules again, its chains kept as they are.
+    mutating func replay(_ record: ServiceRecord) {
+        self.filter.rules += record.filterRules
+        self.filter.count += record.filterRules.count
+        self.nat.rules += record.natTopRules
+        self.nat.count += record.natTopRules.count
+        self.keptRuleCount += record.chainRuleCount
+        if record.noLocalInternal { self.noLocalInternal += 1 }
+        if record.noLocalExternal { self.noLocalExternal += 1 }
+    }
 
     /// Top-level chains and the rules that do not depend on services.
     mutating func writeTopLevel() {
