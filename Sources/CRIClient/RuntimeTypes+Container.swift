@@ -230,6 +230,9 @@ public struct ContainerConfig: Hashable, Sendable {
     public var stdinOnce: Bool
     public var tty: Bool
     public var linux: LinuxContainerConfig
+    /// `lifecycle.stopSignal` as its name (`SIGUSR1`); `nil` leaves the image's STOPSIGNAL or SIGTERM
+    /// (CRI `stop_signal`, field 18).
+    public var stopSignal: String?
 
     public init(
         metadata: ContainerMetadata,
@@ -246,8 +249,10 @@ public struct ContainerConfig: Hashable, Sendable {
         stdin: Bool = false,
         stdinOnce: Bool = false,
         tty: Bool = false,
-        linux: LinuxContainerConfig = LinuxContainerConfig()
+        linux: LinuxContainerConfig = LinuxContainerConfig(),
+        stopSignal: String? = nil
     ) {
+        self.stopSignal = stopSignal
         self.metadata = metadata
         self.image = image
         self.command = command

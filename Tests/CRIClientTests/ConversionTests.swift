@@ -218,3 +218,16 @@ struct ConversionTests {
         #expect(try encoded(exec) == tag(3, wireType: 0) + [2])
     }
 }
+
+@Suite("stop_signal conversion")
+struct StopSignalConversionTests {
+    @Test func stopSignalRoundTripsByName() {
+        var config = ContainerConfig(metadata: ContainerMetadata(name: "c", attempt: 0), image: ImageSpec("busybox"))
+        #expect(config.proto.stopSignal == .runtimeDefault)
+        config.stopSignal = "SIGUSR1"
+        #expect(config.proto.stopSignal == .sigusr1)
+        #expect(ContainerConfig(config.proto).stopSignal == "SIGUSR1")
+        config.stopSignal = "SIGNOPE"
+        #expect(config.proto.stopSignal == .runtimeDefault)
+    }
+}

@@ -220,3 +220,23 @@ struct ConfigContainerTests {
         #expect(config.linux.resources?.oomScoreAdj == 750)
     }
 }
+
+@Suite("ContainerConfigBuilder: lifecycle.stopSignal")
+struct ConfigStopSignalTests {
+    @Test func stopSignalReachesTheCRIConfig() throws {
+        let builder = ContainerConfigBuilder(context: ConfigFixtures.context, seccompChecker: FakeSeccompChecker())
+        let pod = try ConfigFixtures.pod(
+            name: "web", namespace: "default", uid: "u-1",
+            spec: """
+                {"containers":[{"name":"app","image":"busybox","lifecycle":{"stopSignal":"SIGUSR1"}}]}
+                """
+        )
+        let plan = try VolumePlan.make(pod: pod, context: ConfigFixtures.context)
+        let container = try #require(pod.spec.containers.first)
+        let config = try builder.build(
+            ContainerConfigInput(pod: pod, container: container, restartCount: 0, podIPs: [], imageUser: .uid(0)),
+            volumes: plan
+        )
+        #expect(config.stopSignal == "SIGUSR1")
+    }
+}

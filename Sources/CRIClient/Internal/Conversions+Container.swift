@@ -120,7 +120,8 @@ extension ContainerConfig {
             linux: LinuxContainerConfig(
                 resources: proto.linux.hasResources ? LinuxContainerResources(proto.linux.resources) : nil,
                 securityContext: LinuxContainerSecurityContext(proto.linux.securityContext)
-            )
+            ),
+            stopSignal: proto.stopSignal == .runtimeDefault ? nil : "\(proto.stopSignal)".uppercased()
         )
     }
 
@@ -148,6 +149,9 @@ extension ContainerConfig {
         proto.tty = self.tty
         if let resources = self.linux.resources { proto.linux.resources = resources.proto }
         proto.linux.securityContext = self.linux.securityContext.proto
+        if let name = self.stopSignal?.uppercased() {
+            proto.stopSignal = Runtime_V1_Signal.allCases.first { "\($0)".uppercased() == name } ?? .runtimeDefault
+        }
         return proto
     }
 }

@@ -168,7 +168,8 @@ public struct ContainerConfigBuilder: Sendable {
             linux: LinuxContainerConfig(
                 resources: self.linuxResources(pod: pod, container: container),
                 securityContext: try self.securityContext(input)
-            )
+            ),
+            stopSignal: Self.stopSignal(container)
         )
     }
 
@@ -182,8 +183,8 @@ public struct ContainerConfigBuilder: Sendable {
         "\(containerName)/\(restartCount).log"
     }
 
-    /// The stop signal of `lifecycle.stopSignal` (e.g. `SIGUSR1`), for the runtime's StopContainer; `nil` when
-    /// unset. (The CRI domain type has no `stop_signal` field yet, so it is not part of ``ContainerConfig``.)
+    /// The stop signal of `lifecycle.stopSignal` (e.g. `SIGUSR1`), passed as the CRI `stop_signal`; `nil` when
+    /// unset.
     public static func stopSignal(_ container: Container) -> String? {
         container.lifecycle?.stopSignal.flatMap { $0.isEmpty ? nil : $0 }
     }
