@@ -67,6 +67,11 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.write(context: context, head: head, reply: .error(error))
             return
         }
+        if let token = self.core.configuration.bearerToken, request.header("Authorization") != "Bearer \(token)" {
+            // As kube-apiserver's authentication filter: no details, just 401 Unauthorized.
+            self.write(context: context, head: head, reply: .error(APIStatusError(code: 401, reason: "Unauthorized", message: "Unauthorized")))
+            return
+        }
         switch self.core.router.route(request) {
         case .reply(let reply):
             self.write(context: context, head: head, reply: reply)

@@ -2,8 +2,8 @@ import Foundation
 
 extension FakeKubeAPIServer {
     /// Writes a kubeconfig (cluster, user and context `fake`, current) pointing at this server. With TLS the CA and
-    /// the client certificate and key are embedded as `*-data`; `token` adds a bearer token (the server accepts
-    /// any). Start the server first, so the port is known.
+    /// the client certificate and key are embedded as `*-data`; `token` (default: the configured
+    /// ``Configuration/bearerToken``) adds a bearer token. Start the server first, so the port is known.
     /// - Returns: the path written.
     @discardableResult
     public func kubeconfig(path: String, token: String? = nil, namespace: String? = nil) throws -> String {
@@ -14,7 +14,7 @@ extension FakeKubeAPIServer {
             user += "    client-certificate-data: \(try tls.base64(tls.clientCertificatePath))\n"
             user += "    client-key-data: \(try tls.base64(tls.clientKeyPath))\n"
         }
-        if let token { user += "    token: \(token)\n" }
+        if let token = token ?? self.configuration.bearerToken { user += "    token: \(token)\n" }
         let text = """
             apiVersion: v1
             kind: Config

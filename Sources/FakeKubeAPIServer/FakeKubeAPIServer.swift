@@ -29,6 +29,9 @@ public final class FakeKubeAPIServer: Sendable {
         public var port: Int = 0
         /// Serve HTTPS demanding client certificates (see ``TLSMaterial``); nil serves plain HTTP.
         public var tls: TLSMaterial? = nil
+        /// When set, every request must carry `Authorization: Bearer <token>`, else 401 Unauthorized (the
+        /// kubeconfig written by ``kubeconfig(path:token:namespace:)`` then includes it by default).
+        public var bearerToken: String? = nil
         /// How many changes are kept for watches; a watch from an older resourceVersion gets 410 Expired.
         public var watchHistoryLimit: Int = 10_000
         /// How often a watch with `allowWatchBookmarks=true` gets a BOOKMARK (upstream: about a minute); nil: only

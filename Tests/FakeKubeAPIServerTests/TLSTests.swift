@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import FakeKubeAPIServer
 import Foundation
+import NIOCore
+import NIOHTTP1
 import NIOSSL
 import Testing
 
@@ -43,6 +45,28 @@ import Testing
             #expect(kubeconfig.contains("client-certificate-data: "))
             #expect(kubeconfig.contains("client-key-data: "))
             #expect(kubeconfig.contains("current-context: fake"))
+        }
+    }
+}
+
+@Suite struct FakeAPIAuthenticationTests {
+    @Test func bearerToken() async throws {
+        var configuration = FakeKubeAPIServer.Configuration()
+        configuration.bearerToken = "s3cret"
+        try await FakeKubeAPIServer.withServer(configuration: configuration) { server in
+            let anonymous = try await TestClient(server).get("/api/v1/nodes")
+            #expect(anonymous.status == 401)
+            #expect(anonymous.json["reason"] == "Unauthorized")
+            #expect(anonymous.json["message"] == "Unauthorized")
+            var request = HTTPClientRequest(url: server.url + "/api/v1/nodes")
+            request.headers.add(name: "Authorization", value: "Bearer s3cret")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            #expect(response.status.code == 200)
+            _ = try await response.body.collect(upTo: 1 << 20)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fake-token-\(UUID().uuidString.prefix(8))").path
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let kubeconfig = try String(contentsOfFile: try server.kubeconfig(path: directory + "/kubeconfig"), encoding: .utf8)
+            #expect(kubeconfig.contains("    token: s3cret\n"))
         }
     }
 }
