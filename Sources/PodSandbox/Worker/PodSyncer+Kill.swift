@@ -4,16 +4,24 @@ import KubeAPI
 import Logging
 
 extension PodSyncer {
-    /// The grace a container gets when stopped (upstream's `setTerminationGracePeriod`): the deletion's grace,
-    /// else the pod's `terminationGracePeriodSeconds` (30 s by default); a kill for a failed liveness or startup
-    /// probe uses that probe's `terminationGracePeriodSeconds` when set.
+    /// The grace a container gets when stopped; see ``terminationGracePeriod(pod:container:reason:)``.
     func gracePeriod(pod: Pod, container: Container?, reason: ContainerKill.Reason?) -> Duration {
-        var seconds = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds
-        if reason == .livenessProbe, let probe = container?.livenessProbe?.terminationGracePeriodSeconds {
-            seconds = probe
-        } else if reason == .startupProbe, let probe = container?.startupProbe?.terminationGracePeriodSeconds {
-            seconds = probe
-        }
+        Self.terminationGracePeriod(pod: pod, container: container, reason: reason)
+    }
+
+    /// The grace a container gets when stopped (upstream's `setTerminationGracePeriod`), first match wins:
+    /// 1. the deletion's grace (`metadata.deletionGracePeriodSeconds`), whatever the reason;
+    /// 2. for a kill after a failed liveness (startup) probe, that probe's `terminationGracePeriodSeconds`;
+    /// 3. the pod's `terminationGracePeriodSeconds`;
+    /// 4. 30 s (the API's default for the pod field).
+    static func terminationGracePeriod(pod: Pod, container: Container?, reason: ContainerKill.Reason?) -> Duration {
+        let probeGrace: Int64? =
+            switch reason {
+            case .livenessProbe: container?.livenessProbe?.terminationGracePeriodSeconds
+            case .startupProbe: container?.startupProbe?.terminationGracePeriodSeconds
+            default: nil
+            }
+        let seconds = pod.metadata.deletionGracePeriodSeconds ?? probeGrace ?? pod.spec.terminationGracePeriodSeconds
         return seconds.map { .seconds(max($0, 0)) } ?? Self.defaultGracePeriod
     }
 
