@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Regenerates the CRI (runtime.v1) Swift code from proto/runtime/v1/api.proto:
-#   Sources/CRIClient/Generated/api.pb.swift    messages   (protoc-gen-swift)
-#   Sources/CRIClient/Generated/api.grpc.swift  client + server stubs (protoc-gen-grpc-swift-2)
+# Regenerates the Swift code of our protos:
+#   proto/runtime/v1/api.proto (CRI, runtime.v1):
+#     Sources/CRIClient/Generated/api.pb.swift       messages   (protoc-gen-swift)
+#     Sources/CRIClient/Generated/api.grpc.swift     client + server stubs (protoc-gen-grpc-swift-2)
+#   proto/grpc/health/v1/health.proto (gRPC probes, grpc.health.v1):
+#     Sources/ProbeRunner/Generated/health.pb.swift   messages
+#     Sources/ProbeRunner/Generated/health.grpc.swift client + server stubs (the server side is for tests)
 #
 # Needs `protoc` on PATH (Debian: apt-get install protobuf-compiler; 3.21 works).
 # The two plugins are built from pinned package versions by a helper package in
@@ -27,8 +31,6 @@ esac
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 proto_root="$root/proto"
-proto_file="runtime/v1/api.proto"
-out_dir="$root/Sources/CRIClient/Generated"
 tools_dir="$root/.build-protoc"
 helper_dir="$tools_dir/plugins"
 
@@ -91,44 +93,57 @@ echo "==> plugins ready in $((SECONDS - build_start)) s" >&2
 
 # --- Generate ------------------------------------------------------------------
 
-gen_dir="$(mktemp -d)"
-trap 'rm -rf "$gen_dir"' EXIT
+work_dir="$(mktemp -d)"
+trap 'rm -rf "$work_dir"' EXIT
+status=0
 
-# Package visibility: the types are not public API of CRIClient, but the test
-# kit in this package can use them (including the server side, for a fake CRI
-# server). UseAccessLevelOnImports gives `package import`, which the
-# InternalImportsByDefault upcoming feature requires for package declarations.
-protoc \
-    --proto_path="$proto_root" \
-    --plugin=protoc-gen-swift="$bin_dir/protoc-gen-swift" \
-    --plugin=protoc-gen-grpc-swift-2="$bin_dir/protoc-gen-grpc-swift-2" \
-    --swift_out="$gen_dir" \
-    --swift_opt=Visibility=Package,FileNaming=DropPath,UseAccessLevelOnImports=true \
-    --grpc-swift-2_out="$gen_dir" \
-    --grpc-swift-2_opt=Visibility=Package,Client=true,Server=true,FileNaming=DropPath,UseAccessLevelOnImports=true \
-    "$proto_root/$proto_file"
+# generate PROTO_FILE OUT_DIR BASENAME: protoc both plugins on proto/PROTO_FILE,
+# then compare (--check) or copy BASENAME.pb.swift and BASENAME.grpc.swift to OUT_DIR.
+#
+# Package visibility: the types are not public API of their module, but other
+# targets of this package can use them (the test kit's fake CRI server, the
+# probe tests' health server). UseAccessLevelOnImports gives `package import`,
+# which the InternalImportsByDefault upcoming feature requires for package
+# declarations.
+generate() {
+    local proto_file="$1" out_dir="$2" base="$3" gen_dir f
+    gen_dir="$work_dir/$base"
+    mkdir -p "$gen_dir"
+    protoc \
+        --proto_path="$proto_root" \
+        --plugin=protoc-gen-swift="$bin_dir/protoc-gen-swift" \
+        --plugin=protoc-gen-grpc-swift-2="$bin_dir/protoc-gen-grpc-swift-2" \
+        --swift_out="$gen_dir" \
+        --swift_opt=Visibility=Package,FileNaming=DropPath,UseAccessLevelOnImports=true \
+        --grpc-swift-2_out="$gen_dir" \
+        --grpc-swift-2_opt=Visibility=Package,Client=true,Server=true,FileNaming=DropPath,UseAccessLevelOnImports=true \
+        "$proto_root/$proto_file"
 
-for f in api.pb.swift api.grpc.swift; do
-    [[ -s "$gen_dir/$f" ]] || { echo "error: protoc did not produce $f" >&2; exit 1; }
-done
+    for f in "$base.pb.swift" "$base.grpc.swift"; do
+        [[ -s "$gen_dir/$f" ]] || { echo "error: protoc did not produce $f" >&2; exit 1; }
+    done
 
-if $check; then
-    status=0
-    for f in api.pb.swift api.grpc.swift; do
-        if ! diff -u "$out_dir/$f" "$gen_dir/$f" >&2; then
-            echo "error: $out_dir/$f is out of date; run $0" >&2
-            status=1
+    if $check; then
+        for f in "$base.pb.swift" "$base.grpc.swift"; do
+            if ! diff -u "$out_dir/$f" "$gen_dir/$f" >&2; then
+                echo "error: $out_dir/$f is out of date; run $0" >&2
+                status=1
+            fi
+        done
+        return
+    fi
+
+    mkdir -p "$out_dir"
+    for f in "$base.pb.swift" "$base.grpc.swift"; do
+        if cmp -s "$gen_dir/$f" "$out_dir/$f"; then
+            echo "unchanged: ${out_dir#"$root"/}/$f" >&2
+        else
+            cp "$gen_dir/$f" "$out_dir/$f"
+            echo "updated:   ${out_dir#"$root"/}/$f" >&2
         fi
     done
-    exit "$status"
-fi
+}
 
-mkdir -p "$out_dir"
-for f in api.pb.swift api.grpc.swift; do
-    if cmp -s "$gen_dir/$f" "$out_dir/$f"; then
-        echo "unchanged: ${out_dir#"$root"/}/$f" >&2
-    else
-        cp "$gen_dir/$f" "$out_dir/$f"
-        echo "updated:   ${out_dir#"$root"/}/$f" >&2
-    fi
-done
+generate runtime/v1/api.proto "$root/Sources/CRIClient/Generated" api
+generate grpc/health/v1/health.proto "$root/Sources/ProbeRunner/Generated" health
+exit "$status"

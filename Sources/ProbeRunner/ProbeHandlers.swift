@@ -1,19 +1,26 @@
 import AgentCore
 import AsyncHTTPClient
-public import Foundation
+import Foundation
 public import KubeAPI
-import NIOCore
-import NIOHTTP1
-import NIOPosix
+import NIOSSL
 
 /// The result of one probe run, with what it said (the exec output, the HTTP status, the error).
 public struct ProbeOutcome: Hashable, Sendable {
     public var result: ProbeResult
     public var message: String
+    /// Set when the probe succeeded with a reservation (upstream's `probe.Warning`): an HTTP probe whose last
+    /// response was a redirect it did not follow. The agent reports it as a `ProbeWarning` event
+    /// (`Readiness probe warning: <warning>`); the result stays `success`.
+    public var warning: String?
 
-    public init(_ result: ProbeResult, _ message: String = "") {
+    /// - Parameters:
+    ///   - result: what the probe found.
+    ///   - message: what it said (the failure message of the `Unhealthy` event).
+    ///   - warning: the reservation of a success, if any.
+    public init(_ result: ProbeResult, _ message: String = "", warning: String? = nil) {
         self.result = result
         self.message = message
+        self.warning = warning
     }
 }
 
@@ -27,29 +34,31 @@ public typealias ExecInContainer = @Sendable (
     _ containerID: String, _ command: [String], _ timeout: Duration
 ) async throws -> (exitCode: Int32, output: String)
 
-/// The upstream handlers: exec (through ``ExecInContainer``), httpGet, tcpSocket. gRPC probes are not supported:
-/// they report `unknown` (no change: readiness stays false, liveness never fails).
+/// The upstream handlers: exec (through ``ExecInContainer``), httpGet (HTTP and HTTPS, the latter without
+/// certificate checks, as upstream), tcpSocket and grpc (`grpc.health.v1.Health/Check` over plaintext HTTP/2).
 public final class ProbeHandlers: ProbeExecuting {
     /// `User-Agent` of HTTP probes: `kube-probe/<major>.<minor>`.
     public static let userAgent: String = {
         let parts = AgentVersion.kubernetesVersion.dropFirst().split(separator: ".")
         return "kube-probe/\(parts.prefix(2).joined(separator: "."))"
     }()
-    /// Redirects followed to the same host before the last response counts (upstream: 10).
+    /// Redirects followed to the same host; one more fails the probe (upstream: 10).
     static let maxRedirects = 10
     /// How much of an HTTP body is read (upstream: 10 KiB).
     static let maxBody = 10 * 1024
 
     private let exec: ExecInContainer
-    private let client: HTTPClient
+    let client: HTTPClient
 
     public init(exec: @escaping ExecInContainer) {
         self.exec = exec
-        // Redirects are followed by hand (same host only). HTTPS verifies certificates: skipping the checks as
-        // upstream does needs NIOSSL, which the package does not list.
+        // Redirects are followed by hand (same host only). HTTPS probes do not verify the server's certificate
+        // (upstream's `InsecureSkipVerify`): pods serve self-signed certificates for names the prober never uses.
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .none
         self.client = HTTPClient(
             eventLoopGroupProvider: .singleton,
-            configuration: .init(redirectConfiguration: .disallow)
+            configuration: .init(tlsConfiguration: tls, redirectConfiguration: .disallow)
         )
     }
 
@@ -66,8 +75,8 @@ public final class ProbeHandlers: ProbeExecuting {
                 return try await self.runHTTP(action, target: target, timeout: timeout)
             } else if let action = probe.tcpSocket {
                 return try await Self.runTCP(action, target: target, timeout: timeout)
-            } else if probe.grpc != nil {
-                return ProbeOutcome(.unknown, "gRPC probes are not supported by node-agent yet")
+            } else if let action = probe.grpc {
+                return try await Self.runGRPC(action, target: target, timeout: timeout)
             }
             return ProbeOutcome(.unknown, "the \(kind.rawValue) probe has no handler")
         } catch let error as ProbeError {
@@ -100,82 +109,6 @@ public final class ProbeHandlers: ProbeExecuting {
             return ProbeOutcome(.unknown, "exec failed: \(text)")
         }
     }
-
-    // MARK: - httpGet
-
-    /// The URL an httpGet probe requests.
-    public static func url(for action: HTTPGetAction, target: ProbeTarget) throws(ProbeError) -> URL {
-        let port = try target.resolvePort(action.port)
-        guard let host = (action.host?.isEmpty == false ? action.host : target.podIP), !host.isEmpty else {
-            throw ProbeError("container \(target.container.name): httpGet probe has no host and the pod has no IP")
-        }
-        let scheme = action.scheme?.rawValue.lowercased() ?? "http"
-        var path = action.path ?? "/"
-        if !path.hasPrefix("/") { path = "/" + path }
-        let hostPart = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        guard let url = URL(string: "\(scheme)://\(hostPart):\(port)\(path)") else {
-            throw ProbeError("container \(target.container.name): invalid httpGet probe URL for path '\(path)'")
-        }
-        return url
-    }
-
-    /// The request headers: `User-Agent` and `Accept` unless the probe sets them; an empty value removes one.
-    public static func headers(for action: HTTPGetAction) -> [(String, String)] {
-        var headers: [(String, String)] = [("User-Agent", Self.userAgent), ("Accept", "*/*")]
-        for header in action.httpHeaders {
-            headers.removeAll { $0.0.lowercased() == header.name.lowercased() }
-        }
-        for header in action.httpHeaders where !header.value.isEmpty {
-            headers.append((header.name, header.value))
-        }
-        return headers
-    }
-
-    private func runHTTP(_ action: HTTPGetAction, target: ProbeTarget, timeout: Duration) async throws -> ProbeOutcome {
-        var url = try Self.url(for: action, target: target)
-        let headers = Self.headers(for: action)
-        let deadline = NIODeadline.now() + TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000)
-        var redirects = 0
-        while true {
-            var request = HTTPClientRequest(url: url.absoluteString)
-            request.method = .GET
-            for (name, value) in headers { request.headers.add(name: name, value: value) }
-            let response = try await self.client.execute(request, deadline: deadline)
-            var body = ""
-            for try await chunk in response.body {
-                body += String(buffer: chunk)
-                if body.utf8.count >= Self.maxBody { break }
-            }
-            let status = Int(response.status.code)
-            if (300..<400).contains(status), let location = response.headers.first(name: "Location"),
-                let next = URL(string: location, relativeTo: url)?.absoluteURL,
-                next.host == url.host, redirects < Self.maxRedirects
-            {
-                redirects += 1
-                url = next
-                continue
-            }
-            // A redirect elsewhere or too many count as the 3xx they are: success, as upstream (with a warning).
-            if (200..<400).contains(status) { return ProbeOutcome(.success, "HTTP \(status)") }
-            return ProbeOutcome(.failure, "HTTP probe failed with statuscode: \(status)")
-        }
-    }
-
-    // MARK: - tcpSocket
-
-    private static func runTCP(_ action: TCPSocketAction, target: ProbeTarget, timeout: Duration) async throws
-        -> ProbeOutcome
-    {
-        let port = try target.resolvePort(action.port)
-        guard let host = (action.host?.isEmpty == false ? action.host : target.podIP), !host.isEmpty else {
-            throw ProbeError("container \(target.container.name): tcpSocket probe has no host and the pod has no IP")
-        }
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
-            .connect(host: host, port: port).get()
-        try? await channel.close()
-        return ProbeOutcome(.success, "connected to \(host):\(port)")
-    }
 }
 
 /// Runs `body`, giving up after `timeout`: `nil` when the time ran out (the body is cancelled).
@@ -191,5 +124,34 @@ func withDeadline<Value: Sendable>(
         }
         defer { group.cancelAll() }
         return try await group.next() ?? nil
+    }
+}
+
+/// The probe host: the action's `host` when set, else the pod IP.
+func probeHost(_ host: String?, target: ProbeTarget, kind: String) throws(ProbeError) -> String {
+    guard let host = (host?.isEmpty == false ? host : target.podIP), !host.isEmpty else {
+        throw ProbeError("container \(target.container.name): \(kind) probe has no host and the pod has no IP")
+    }
+    return host
+}
+
+/// `host:port` as Go's `net.JoinHostPort` writes it (IPv6 literals in brackets): the address in messages.
+func joinHostPort(_ host: String, _ port: Int) -> String {
+    host.contains(":") && !host.hasPrefix("[") ? "[\(host)]:\(port)" : "\(host):\(port)"
+}
+
+extension Duration {
+    /// Go's `time.Duration` text for whole and fractional seconds (`1s`, `2.5s`, `500ms`): upstream's messages.
+    var goDescription: String {
+        let (seconds, attoseconds) = self.components
+        if attoseconds == 0 { return "\(seconds)s" }
+        let milliseconds = Double(seconds) * 1000 + Double(attoseconds) / 1e15
+        if seconds == 0 { return "\(Int(milliseconds.rounded()))ms" }
+        return "\(milliseconds / 1000)s"
+    }
+
+    /// The duration in nanoseconds (for NIO's `TimeAmount`).
+    var nanoseconds: Int64 {
+        self.components.seconds * 1_000_000_000 + self.components.attoseconds / 1_000_000_000
     }
 }

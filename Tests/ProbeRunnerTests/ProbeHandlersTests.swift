@@ -3,12 +3,14 @@ import KubeAPI
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import ProbeRunner
 import Synchronization
 import Testing
 
-/// A local HTTP/1.1 server with fixed routes: `/ok` 200, `/fail` 500, `/slow` 200 after 3 s, `/to-ok` and `/to-fail`
-/// redirect on the same host, `/elsewhere` redirects to another host. It records the last request's headers.
+/// A local HTTP/1.1 server (HTTPS with `tls`) with fixed routes: `/ok` 200, `/fail` 500, `/slow` 200 after 3 s,
+/// `/to-ok` and `/to-fail` redirect on the same host, `/elsewhere` redirects to another host, `/loop` redirects to
+/// itself. It records the last request's headers.
 final class ProbeTestServer: Sendable {
     final class Recorder: Sendable {
         let headers = Mutex<[(String, String)]>([])
@@ -17,12 +19,16 @@ final class ProbeTestServer: Sendable {
     let recorder = Recorder()
     private let channel: any Channel
 
-    init() async throws {
+    init(tls: NIOSSLContext? = nil) async throws {
         let recorder = self.recorder
         self.channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                }.flatMap {
+                    channel.pipeline.configureHTTPServerPipeline()
+                }.flatMap {
                     channel.pipeline.addHandler(Handler(recorder: recorder))
                 }
             }
@@ -69,6 +75,9 @@ final class ProbeTestServer: Sendable {
                 case "/elsewhere":
                     status = .found
                     headers.add(name: "Location", value: "http://other.invalid/fail")
+                case "/loop":
+                    status = .movedPermanently
+                    headers.add(name: "Location", value: "/loop")
                 default: status = .internalServerError
                 }
                 let head = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
@@ -104,7 +113,7 @@ final class ProbeTestServer: Sendable {
 
     @Test(arguments: [
         ("/ok", ProbeResult.success), ("/fail", .failure), ("/to-ok", .success), ("/to-fail", .failure),
-        ("/elsewhere", .success), ("/slow", .failure),
+        ("/elsewhere", .success), ("/slow", .failure), ("/loop", .failure),
     ])
     func httpGet(path: String, expected: ProbeResult) async throws {
         let server = try await ProbeTestServer()
@@ -112,6 +121,61 @@ final class ProbeTestServer: Sendable {
         let probe = Probe(httpGet: HTTPGetAction(path: path, port: .int(Int32(server.port))))
         let outcome = await handlers.run(probe, kind: .readiness, target: self.target(), timeout: .seconds(1))
         #expect(outcome.result == expected, "\(path): \(outcome.message)")
+        #expect((outcome.warning != nil) == (path == "/elsewhere"), "\(path): \(outcome)")
+        await handlers.shutdown()
+        try await server.shutdown()
+    }
+
+    /// Upstream's messages: a redirect to another host succeeds with a warning (the agent's `ProbeWarning` event),
+    /// an eleventh same-host redirect fails, a 5xx names the status only, a slow server times out.
+    @Test func httpGetMessages() async throws {
+        let server = try await ProbeTestServer()
+        let handlers = ProbeHandlers(exec: Self.noExec)
+        func run(_ path: String) async -> ProbeOutcome {
+            let probe = Probe(httpGet: HTTPGetAction(path: path, port: .int(Int32(server.port))))
+            return await handlers.run(probe, kind: .readiness, target: self.target(), timeout: .seconds(1))
+        }
+        let elsewhere = await run("/elsewhere")
+        #expect(elsewhere.warning == "Probe terminated redirects, Response body: hi")
+        let loop = await run("/loop")
+        #expect(loop.message == "Get \"http://127.0.0.1:\(server.port)/loop\": stopped after 10 redirects")
+        #expect(await run("/fail").message == "HTTP probe failed with statuscode: 500")
+        let slow = await run("/slow")
+        #expect(slow.message.hasPrefix("Get \"http://127.0.0.1:\(server.port)/slow\": context deadline exceeded"))
+        await handlers.shutdown()
+        try await server.shutdown()
+    }
+
+    /// `scheme: HTTPS` against a server with a self-signed certificate for a name the probe never uses: upstream
+    /// skips certificate verification, so the probe succeeds (and still fails on a 500).
+    @Test func httpsWithoutCertificateChecks() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("probe-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let key = directory.appendingPathComponent("tls.key").path
+        let certificate = directory.appendingPathComponent("tls.crt").path
+        try runOpenSSL([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key,
+            "-out", certificate, "-days", "1", "-subj", "/CN=somebody-else.example",
+        ])
+        let tls = try NIOSSLContext(
+            configuration: .makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+            )
+        )
+        let server = try await ProbeTestServer(tls: tls)
+        let handlers = ProbeHandlers(exec: Self.noExec)
+        for (path, expected) in [("/ok", ProbeResult.success), ("/fail", .failure)] {
+            let probe = Probe(httpGet: HTTPGetAction(path: path, port: .int(Int32(server.port)), scheme: .https))
+            let outcome = await handlers.run(probe, kind: .liveness, target: self.target(), timeout: .seconds(2))
+            #expect(outcome.result == expected, "\(path): \(outcome.message)")
+        }
+        let headers = server.recorder.headers.withLock { $0 }
+        #expect(headers.contains { $0.0.lowercased() == "user-agent" && $0.1.hasPrefix("kube-probe/") })
+        // The same server over plain HTTP is no HTTP server: the probe fails.
+        let plain = Probe(httpGet: HTTPGetAction(path: "/ok", port: .int(Int32(server.port))))
+        #expect(await handlers.run(plain, kind: .liveness, target: self.target(), timeout: .seconds(2)).result == .failure)
         await handlers.shutdown()
         try await server.shutdown()
     }
@@ -183,5 +247,21 @@ final class ProbeTestServer: Sendable {
         #expect(started.duration(to: clock.now) < .seconds(10))
         #expect(calls.headers.withLock { $0.first?.0 } == "c1")
         await handlers.shutdown()
+    }
+}
+
+/// Runs `/usr/bin/openssl` with `arguments`; throws with its output when it fails.
+func runOpenSSL(_ arguments: [String]) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw ProbeError("openssl \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
     }
 }
