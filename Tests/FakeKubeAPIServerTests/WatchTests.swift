@@ -158,3 +158,54 @@ import Testing
         }
     }
 }
+
+@Suite struct FakeAPIWatchOrderingTests {
+    /// Concurrent writers; one watch sees every change once, in strictly increasing resourceVersion order.
+    @Test func concurrentWritesArriveInRevisionOrder() async throws {
+        try await FakeKubeAPIServer.withServer { server in
+            let client = TestClient(server)
+            let start = server.resourceVersion
+            let writers = 4
+            let perWriter = 50
+            try await client.watch("/api/v1/configmaps?watch=1&resourceVersion=\(start)&timeoutSeconds=30") { reader in
+                try await server.waitForWatches(.configMaps)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for writer in 0..<writers {
+                        group.addTask {
+                            for index in 0..<perWriter {
+                                let name = "w\(writer)-\(index)"
+                                try server.create(.configMaps, ["metadata": ["name": .string(name), "namespace": "default"]])
+                                try server.modify(.configMaps, namespace: "default", name: name) { $0["data"] = ["k": "v"] }
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                let events = try await reader.next(writers * perWriter * 2)
+                #expect(events.count == writers * perWriter * 2)
+                let versions = events.compactMap { Int($0.object.resourceVersion) }
+                #expect(versions == versions.sorted() && Set(versions).count == versions.count)
+                #expect(versions.last.map(String.init) == server.resourceVersion)
+                #expect(events.filter { $0.type == .added }.count == writers * perWriter)
+            }
+        }
+    }
+
+    @Test func discoveryDocuments() async throws {
+        try await FakeKubeAPIServer.withServer { server in
+            let client = TestClient(server)
+            let core = try await client.get("/api/v1").json
+            #expect(core["kind"] == "APIResourceList")
+            let names = (core["resources"].array ?? []).compactMap { $0["name"].string }
+            #expect(names.contains("pods") && names.contains("pods/status") && names.contains("serviceaccounts/token"))
+            let groups = try await client.get("/apis").json
+            #expect(groups["groups"].array?.compactMap { $0["name"].string } == ["coordination.k8s.io", "discovery.k8s.io"])
+            let leases = try await client.get("/apis/coordination.k8s.io/v1").json
+            #expect(leases["resources"][0]["name"] == "leases")
+            #expect(try await client.get("/version").json["gitVersion"] == "v1.32.0")
+            let unknown = try await client.get("/api/v1/widgets")
+            #expect(unknown.status == 404)
+            #expect(unknown.json["kind"] == "Status")
+        }
+    }
+}
