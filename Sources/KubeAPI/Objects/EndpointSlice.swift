@@ -168,3 +168,9 @@ extension EndpointSlice {
         }
     }
 }
+
+extension EndpointSlice: KubeResource {
+    /// `endpointslices` in discovery.k8s.io/v1, namespaced.
+    public static let resource = APIResource(
+        group: "discovery.k8s.io", version: "v1", kind: "EndpointSlice", plural: "endpointslices", namespaced: true)
+}

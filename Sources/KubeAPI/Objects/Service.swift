@@ -348,3 +348,8 @@ public struct LoadBalancerIngress: Codable, Hashable, Sendable {
         self.ipMode = ipMode
     }
 }
+
+extension Service: KubeResource {
+    /// `services` in core/v1, namespaced.
+    public static let resource = APIResource(kind: "Service", plural: "services", namespaced: true)
+}
