@@ -133,6 +133,9 @@ public struct ListWatcher<Object: KubeResource, C: Clock>: AsyncSequence, Sendab
         /// The resourceVersion the next watch starts from.
         public private(set) var resourceVersion: String?
         var failures = 0
+        /// Whether any watch delivered something since the last list; a 410 before that waits for the back-off, so a
+        /// server that keeps answering 410 is not relisted in a tight loop.
+        var progressSinceList = false
 
         init(watcher: ListWatcher) {
             self.watcher = watcher
@@ -179,6 +182,7 @@ public struct ListWatcher<Object: KubeResource, C: Clock>: AsyncSequence, Sendab
                 let version = list.metadata.resourceVersion ?? ""
                 self.resourceVersion = version
                 self.failures = 0
+                self.progressSinceList = false
                 self.phase = .watch
                 return .snapshot(list.items, resourceVersion: version)
             } catch {
@@ -210,7 +214,7 @@ public struct ListWatcher<Object: KubeResource, C: Clock>: AsyncSequence, Sendab
                     "watch resourceVersion too old, relisting",
                     metadata: ["resource": "\(Object.resource)", "resourceVersion": "\(self.resourceVersion ?? "")"]
                 )
-                self.phase = .list
+                self.phase = self.progressSinceList ? .list : .backoff(then: .list)
             } catch {
                 if Task.isCancelled { return }
                 let retriable = (error as? KubeAPIError).map {
@@ -249,9 +253,9 @@ public struct ListWatcher<Object: KubeResource, C: Clock>: AsyncSequence, Sendab
                 self.phase = !delivered && short ? .backoff(then: .watch) : .watch
                 return nil
             }
-            if delivered == false { self.failures = 0 }
             switch event {
             case .added(let object), .modified(let object), .deleted(let object):
+                self.madeProgress()
                 if let version = object.metadata.resourceVersion, !version.isEmpty { self.resourceVersion = version }
                 self.phase = .streaming(stream, openedAt: openedAt, delivered: true)
                 switch event {
@@ -260,6 +264,7 @@ public struct ListWatcher<Object: KubeResource, C: Clock>: AsyncSequence, Sendab
                 default: return .deleted(object)
                 }
             case .bookmark(let version):
+                self.madeProgress()
                 if !version.isEmpty { self.resourceVersion = version }
                 self.phase = .streaming(stream, openedAt: openedAt, delivered: true)
                 return nil
@@ -271,7 +276,7 @@ public struct ListWatcher<Object: KubeResource, C: Clock>: AsyncSequence, Sendab
                         "watch expired, relisting",
                         metadata: ["resource": "\(Object.resource)", "message": "\(status.message ?? "")"]
                     )
-                    self.phase = .list
+                    self.phase = self.progressSinceList ? .list : .backoff(then: .list)
                 } else if code == 429 || code >= 500 {
                     self.phase = .backoff(then: .watch)
                 } else {
@@ -283,6 +288,12 @@ public struct ListWatcher<Object: KubeResource, C: Clock>: AsyncSequence, Sendab
                 }
                 return nil
             }
+        }
+
+        /// A watch delivered something: the back-off starts over, and a later 410 may relist at once.
+        private mutating func madeProgress() {
+            self.failures = 0
+            self.progressSinceList = true
         }
 
         /// The reflector's back-off: initial × factor^failures, capped, plus jitter.

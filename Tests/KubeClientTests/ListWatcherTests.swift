@@ -169,6 +169,22 @@ struct ListWatcherTests {
         }
     }
 
+    @Test("a 410 before any progress since the list waits for the back-off before relisting")
+    func goneWithoutProgress() async throws {
+        let api = ScriptedAPI()
+        api.list(podList("10", [("a", "5")]))
+        api.watch(.fail(.gone, goneBody))
+        api.list(podList("20", [("a", "5")]))
+        api.watch(.open([]))
+        try await self.run(api) { updates, clock, transport in
+            #expect(describe(await updates.next()) == "snapshot 10 [a]")
+            _ = try await poll("the back-off before the relist") { clock.sleeperCount == 1 ? true : nil }
+            #expect(transport.requests.filter { $0.query["watch"] == nil }.count == 1)
+            clock.advance(by: .milliseconds(800))
+            #expect(describe(await updates.next()) == "snapshot 20 [a]")
+        }
+    }
+
     @Test("an ERROR event with code 410 relists")
     func relistOnErrorEvent() async throws {
         let api = ScriptedAPI()
