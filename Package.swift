@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "node-agent", targets: ["NodeAgent"]),
         .executable(name: "PodStartBenchmark", targets: ["PodStartBenchmark"]),
+        .executable(name: "ProxyBenchmark", targets: ["ProxyBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
@@ -163,6 +164,15 @@ let package = Package(
             path: "benchmarks/PodStartBenchmark",
             swiftSettings: swiftSettings
         ),
+        // Not a test: times the service proxy's syncs against a plain iptables-restore (see benchmarks/README.md).
+        .executableTarget(
+            name: "ProxyBenchmark",
+            dependencies: [
+                "ServiceProxy", "KubeAPI", "AgentCore", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "benchmarks/ProxyBenchmark",
+            swiftSettings: swiftSettings
+        ),
         // Test-only helpers: fakes and the in-process CRI server.
         .target(
             name: "AgentTestKit",
@@ -244,7 +254,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PodSandboxTests",
-            dependencies: ["PodSandbox", "KubeAPI", "CRIClient", "AgentTestKit", "AgentCore"],
+            dependencies: ["PodSandbox", "KubeAPI", "CRIClient", "AgentTestKit", "AgentCore", "ProbeRunner"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -258,7 +268,8 @@ let package = Package(
         .testTarget(
             name: "ClusterModeTests",
             dependencies: [
-                "ClusterMode", "KubeAPI", "KubeClient", "PodSandbox", "AgentTestKit", "AgentCore", "FakeKubeAPIServer",
+                "ClusterMode", "KubeAPI", "KubeClient", "PodSandbox", "ServiceProxy", "AgentTestKit", "AgentCore",
+                "FakeKubeAPIServer",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -267,6 +278,7 @@ let package = Package(
         .target(
             name: "FakeKubeAPIServer",
             dependencies: [
+                "KubeAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -5,6 +5,7 @@ import KubeAPI
 import KubeClient
 import Logging
 import PodSandbox
+import ServiceProxy
 import Synchronization
 import Testing
 
@@ -153,5 +154,53 @@ extension JSON {
     /// Decodes through Kubernetes JSON (RFC 3339 times).
     func kube<T: Decodable>(_ type: T.Type) throws -> T {
         try KubeJSON.decoder().decode(T.self, from: Data(self.serialized().utf8))
+    }
+}
+
+@Suite("the service proxy's API source")
+struct APIServiceSourceTests {
+    @Test func servicesAndSlicesArriveThenSyncedThenChanges() async throws {
+        try await FakeKubeAPIServer.withServer { server in
+            try server.create(
+                .services,
+                ["metadata": ["name": "web", "namespace": "default"],
+                 "spec": ["clusterIP": "10.96.0.10", "ports": [["port": 80, "protocol": "TCP"]]]],
+                namespace: "default"
+            )
+            let client = try KubeAPIClient(configuration: KubeClientConfiguration(server: server.url, qps: -1))
+            let source = APIServiceSource(client: client, logger: Logger(label: "test"))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await source.run() }
+                var iterator = source.events.makeAsyncIterator()
+                var seen: [String] = []
+                while !(seen.contains("servicesSynced") && seen.contains("endpointSlicesSynced")) {
+                    guard let event = await iterator.next() else { break }
+                    seen.append(Self.describe(event))
+                }
+                #expect(seen.contains("service default/web"))
+                try server.create(
+                    .endpointSlices,
+                    ["metadata": ["name": "web-abc", "namespace": "default", "labels": ["kubernetes.io/service-name": "web"]],
+                     "addressType": "IPv4", "endpoints": [["addresses": ["10.88.0.5"]]], "ports": [["port": 8080]]],
+                    namespace: "default"
+                )
+                #expect(await iterator.next().map(Self.describe) == "slice default/web-abc")
+                try server.delete(.services, namespace: "default", name: "web")
+                #expect(await iterator.next().map(Self.describe) == "deleted service default/web")
+                group.cancelAll()
+            }
+            try await client.shutdown()
+        }
+    }
+
+    static func describe(_ event: ServiceSourceEvent) -> String {
+        switch event {
+        case .serviceUpdated(let service): "service \(service.metadata.namespace)/\(service.metadata.name)"
+        case .serviceDeleted(let namespace, let name): "deleted service \(namespace)/\(name)"
+        case .endpointSliceUpdated(let slice): "slice \(slice.metadata.namespace)/\(slice.metadata.name)"
+        case .endpointSliceDeleted(let namespace, let name): "deleted slice \(namespace)/\(name)"
+        case .servicesSynced: "servicesSynced"
+        case .endpointSlicesSynced: "endpointSlicesSynced"
+        }
     }
 }
