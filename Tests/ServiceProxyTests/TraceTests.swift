@@ -127,6 +127,23 @@ import Testing
         #expect(Set(Self.dnats(other).keys) == ["10.180.0.4:8080", "10.180.0.5:8080"])
     }
 
+    @Test func sessionAffinityRecordsTheChosenEndpoint() throws {
+        // First connection: either endpoint, and the SEP chain adds the client to its recent list.
+        let first = try self.trace(self.tracer(), from: Self.pod, to: "172.30.0.44", port: 80)
+        #expect(first.count == 2)
+        let chosen = try #require(first.first { $0.dnat == "10.180.0.4:8080" })
+        let name = TestNet.name("ns4", "svc4")
+        let list = IPTablesChainName.endpoint(name, TestNet.ep("10.180.0.4", 8080))
+        #expect(chosen.recentEntries == [PacketTracer.RecentEntry(name: list, source: Self.pod)])
+        // Next connection with that state: pinned.
+        let next = try self.trace(
+            self.tracer(recent: Set(chosen.recentEntries)), from: Self.pod, to: "172.30.0.44", port: 80)
+        #expect(next.map(\.dnat) == ["10.180.0.4:8080"])
+        // Services without affinity record nothing.
+        let plain = try self.trace(self.tracer(), from: Self.pod, to: "172.30.0.43", port: 80)
+        #expect(plain.allSatisfy { $0.recentEntries.isEmpty })
+    }
+
     @Test func loadBalancerSourceRangesAdmitAndDrop() throws {
         let tracer = try self.tracer()
         let allowed = try self.trace(tracer, from: TestNet.ip("203.0.113.5"), to: "5.6.7.8", port: 80)

@@ -89,6 +89,10 @@ public struct IPTablesCompiler: Sendable {
         }
         state.largeClusterMode = endpointCount > self.config.largeClusterEndpointsThreshold
         cache.pruneNames(services: services.count, endpoints: endpointCount)
+        cache.services.reserveCapacity(services.count)
+        cache.endpoints.reserveCapacity(endpointCount)
+        state.activeNATChains.reserveCapacity(services.count * 3 + endpointCount)
+        state.nat.rules.reserveCapacity(services.count * 4 + endpointCount * 3)
         let order = services.keys.sorted()
         var records: [ServiceRecord] = []
         records.reserveCapacity(order.count)

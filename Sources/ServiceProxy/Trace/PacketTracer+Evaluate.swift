@@ -9,6 +9,7 @@ struct FlowState {
     var dnat: String?
     var masqueraded = false
     var verdict: TraceOutcome.Verdict?
+    var recentSet: [String] = []
     var chains: [String] = []
     var probability: Double = 1
 
@@ -67,6 +68,9 @@ extension PacketTracer {
                     miss.probability *= 1 - chance
                     pending.append((index + 1, miss))
                     flow.probability *= chance
+                }
+                for (match, _) in rule.matches {
+                    if case .recentSet(let name) = match { flow.recentSet.append(name) }
                 }
                 switch rule.target {
                 case .none:

@@ -94,7 +94,8 @@ public struct PacketTracer: Sendable {
                 dnat: flow.dnat,
                 verdict: flow.verdict ?? .accepted,
                 masqueraded: flow.masqueraded,
-                probability: flow.probability
+                probability: flow.probability,
+                recentEntries: flow.recentSet.map { RecentEntry(name: $0, source: packet.source) }
             )
         }
     }

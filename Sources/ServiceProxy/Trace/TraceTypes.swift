@@ -57,6 +57,9 @@ public struct TraceOutcome: Hashable, Sendable, CustomStringConvertible {
     public var masqueraded: Bool
     /// The probability of this branch (1 without probability rules).
     public var probability: Double
+    /// The `xt_recent` entries `-m recent --set` added on the way (session affinity): give them to the next
+    /// tracer to see the client pinned.
+    public var recentEntries: [PacketTracer.RecentEntry] = []
 
     /// Whether the trace went through `chain` in any table.
     public func visited(_ chain: String) -> Bool {
