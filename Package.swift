@@ -14,7 +14,6 @@ let package = Package(
     products: [
         .executable(name: "node-agent", targets: ["NodeAgent"]),
         .executable(name: "PodStartBenchmark", targets: ["PodStartBenchmark"]),
-        .executable(name: "ProxyBenchmark", targets: ["ProxyBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
@@ -79,11 +78,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
-                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -147,11 +141,10 @@ let package = Package(
         .target(
             name: "ClusterMode",
             dependencies: [
-                "AgentCore", "KubeAPI", "KubeClient", "PodSandbox", "ServiceProxy",
+                "AgentCore", "KubeAPI", "KubeClient", "PodSandbox",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            exclude: ["Design.md"],
             swiftSettings: swiftSettings
         ),
         // Not a test: times pod start through the agent against containerd's own floor (see benchmarks/README.md).
@@ -162,15 +155,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "benchmarks/PodStartBenchmark",
-            swiftSettings: swiftSettings
-        ),
-        // Not a test: times the service proxy's syncs against a plain iptables-restore (see benchmarks/README.md).
-        .executableTarget(
-            name: "ProxyBenchmark",
-            dependencies: [
-                "ServiceProxy", "KubeAPI", "AgentCore", .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "benchmarks/ProxyBenchmark",
             swiftSettings: swiftSettings
         ),
         // Test-only helpers: fakes and the in-process CRI server.
@@ -210,7 +194,7 @@ let package = Package(
         .testTarget(
             name: "KubeClientTests",
             dependencies: [
-                "KubeClient", "KubeAPI", "AgentTestKit", "AgentCore", "FakeKubeAPIServer",
+                "KubeClient", "KubeAPI", "AgentTestKit", "AgentCore", "FakeKubeAPIServer", "FakeKubeAPIServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -236,9 +220,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -254,7 +235,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PodSandboxTests",
-            dependencies: ["PodSandbox", "KubeAPI", "CRIClient", "AgentTestKit", "AgentCore", "ProbeRunner"],
+            dependencies: ["PodSandbox", "KubeAPI", "CRIClient", "AgentTestKit", "AgentCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -268,8 +249,7 @@ let package = Package(
         .testTarget(
             name: "ClusterModeTests",
             dependencies: [
-                "ClusterMode", "KubeAPI", "KubeClient", "PodSandbox", "ServiceProxy", "AgentTestKit", "AgentCore",
-                "FakeKubeAPIServer",
+                "ClusterMode", "KubeAPI", "KubeClient", "PodSandbox", "AgentTestKit", "AgentCore", "FakeKubeAPIServer",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -278,7 +258,6 @@ let package = Package(
         .target(
             name: "FakeKubeAPIServer",
             dependencies: [
-                "KubeAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

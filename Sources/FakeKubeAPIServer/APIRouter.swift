@@ -79,6 +79,7 @@ struct APIRouter: Sendable {
             }
             return .reply(.json(200, object))
         case "PUT":
+            try Validation.checkContentType(request)
             let body = try self.body(request)
             let existed = (try? self.store.get(resource, namespace: target.namespace, name: name)) != nil
             let object = try self.store.update(
@@ -144,6 +145,7 @@ struct APIRouter: Sendable {
             }
             return .reply(.json(200, Self.listObject(resource, result)))
         case "POST":
+            try Validation.checkContentType(request)
             let object = try self.store.create(
                 resource, namespace: target.namespace, try self.body(request),
                 requireNamespace: self.options.requireNamespaces

@@ -51,6 +51,7 @@ extension ObjectStore {
                 throw APIStatusError.invalid(resource, name: "", field: "metadata.name", type: "Required value",
                                              causeReason: "FieldValueRequired", detail: "name or generateName is required")
             }
+            try Validation.validate(resource, object)
             if resource.namespaced, requireNamespace,
                 state.objects[.namespaces]?[Key(namespace: "", name: object.namespace)] == nil
             {
@@ -150,6 +151,7 @@ extension ObjectStore {
                 if current["status"].isNull { updated.removeValue(forKey: "status") }
             }
         }
+        try Validation.validate(resource, updated)
         var comparable = updated
         comparable["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
         if comparable == current { return current }

@@ -57,6 +57,33 @@ import Testing
         }
     }
 
+    @Test func validationAsUpstream() async throws {
+        try await FakeKubeAPIServer.withServer { server in
+            let client = TestClient(server)
+            let upper = try await client.post("/api/v1/namespaces/default/pods", pod("Web"))
+            #expect(upper.status == 422)
+            #expect(upper.json["message"].string?.hasPrefix(#"Pod "Web" is invalid: metadata.name: Invalid value: "Web": a lowercase RFC 1123 subdomain"#) == true)
+            let dotted = try await client.post("/api/v1/namespaces", ["metadata": ["name": "a.b"]])
+            #expect(dotted.status == 422, "namespace names are RFC 1123 labels")
+
+            let event: JSON = [
+                "metadata": ["name": "web.1", "namespace": "default"],
+                "involvedObject": ["kind": "Pod", "name": "web", "namespace": "kube-system"], "reason": "Started",
+            ]
+            let mismatch = try await client.post("/api/v1/namespaces/default/events", event)
+            #expect(mismatch.status == 422)
+            #expect(mismatch.json["message"] == #"Event "web.1" is invalid: involvedObject.namespace: Invalid value: "kube-system": does not match event.namespace"#)
+            let nodeEvent: JSON = [
+                "metadata": ["name": "n1.1", "namespace": "default"],
+                "involvedObject": ["kind": "Node", "name": "n1"], "reason": "Starting",
+            ]
+            #expect(try await client.post("/api/v1/namespaces/default/events", nodeEvent).status == 201)
+
+            let yaml = try await client.send(.POST, "/api/v1/namespaces/default/configmaps", ["metadata": ["name": "c"]], contentType: "application/yaml")
+            #expect(yaml.status == 415)
+        }
+    }
+
     @Test func updateConflictAndStatusSubresource() async throws {
         try await FakeKubeAPIServer.withServer { server in
             let client = TestClient(server)
