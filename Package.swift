@@ -258,6 +258,7 @@ let package = Package(
         .target(
             name: "FakeKubeAPIServer",
             dependencies: [
+                "KubeAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
