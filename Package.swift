@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "node-agent", targets: ["NodeAgent"]),
         .executable(name: "PodStartBenchmark", targets: ["PodStartBenchmark"]),
+        .executable(name: "ProxyBenchmark", targets: ["ProxyBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
@@ -78,6 +79,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -141,10 +147,11 @@ let package = Package(
         .target(
             name: "ClusterMode",
             dependencies: [
-                "AgentCore", "KubeAPI", "KubeClient", "PodSandbox",
+                "AgentCore", "KubeAPI", "KubeClient", "PodSandbox", "ServiceProxy",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            exclude: ["Design.md"],
             swiftSettings: swiftSettings
         ),
         // Not a test: times pod start through the agent against containerd's own floor (see benchmarks/README.md).
@@ -155,6 +162,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "benchmarks/PodStartBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        // Not a test: times the service proxy's syncs against a plain iptables-restore (see benchmarks/README.md).
+        .executableTarget(
+            name: "ProxyBenchmark",
+            dependencies: [
+                "ServiceProxy", "KubeAPI", "AgentCore", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "benchmarks/ProxyBenchmark",
             swiftSettings: swiftSettings
         ),
         // Test-only helpers: fakes and the in-process CRI server.
@@ -194,7 +210,7 @@ let package = Package(
         .testTarget(
             name: "KubeClientTests",
             dependencies: [
-                "KubeClient", "KubeAPI", "AgentTestKit", "AgentCore", "FakeKubeAPIServer", "FakeKubeAPIServer",
+                "KubeClient", "KubeAPI", "AgentTestKit", "AgentCore", "FakeKubeAPIServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -220,6 +236,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -235,7 +254,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PodSandboxTests",
-            dependencies: ["PodSandbox", "KubeAPI", "CRIClient", "AgentTestKit", "AgentCore"],
+            dependencies: ["PodSandbox", "KubeAPI", "CRIClient", "AgentTestKit", "AgentCore", "ProbeRunner"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -249,7 +268,8 @@ let package = Package(
         .testTarget(
             name: "ClusterModeTests",
             dependencies: [
-                "ClusterMode", "KubeAPI", "KubeClient", "PodSandbox", "AgentTestKit", "AgentCore", "FakeKubeAPIServer",
+                "ClusterMode", "KubeAPI", "KubeClient", "PodSandbox", "ServiceProxy", "AgentTestKit", "AgentCore",
+                "FakeKubeAPIServer",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
