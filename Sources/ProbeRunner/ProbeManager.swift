@@ -55,7 +55,7 @@ public final class ProbeManager: Sendable {
         var running: Set<Key> = []
         var results: [Key: (containerID: String, result: ProbeResult)] = [:]
         /// Wakes a sleeping worker early: its container changed, or its startup probe succeeded.
-        var wakers: [Key: AsyncStream<Void>.Continuation] = [:]
+        var wakers: [Key: Wakeup] = [:]
     }
 
     private let executor: any ProbeExecuting
@@ -119,7 +119,7 @@ public final class ProbeManager: Sendable {
         }
         let (spawn, wake) = self.state.withLock { state in
             // Changed containers are probed again at once; removed ones stop without waiting out a period.
-            let wake = state.wakers.compactMap { key, waker -> AsyncStream<Void>.Continuation? in
+            let wake = state.wakers.compactMap { key, waker -> Wakeup? in
                 guard let entry = entries[key] else { return waker }
                 return state.entries[key]?.probed != entry.probed ? waker : nil
             }
@@ -129,7 +129,7 @@ public final class ProbeManager: Sendable {
             return (new, wake)
         }
         for key in spawn { self.spawnContinuation.yield(key) }
-        for waker in wake { waker.yield() }
+        for waker in wake { waker.signal() }
     }
 
     /// The current results of a pod's probes.
@@ -174,7 +174,7 @@ public final class ProbeManager: Sendable {
             guard let entry = state.entries[key] else {
                 state.running.remove(key)
                 state.results[key] = nil
-                state.wakers.removeValue(forKey: key)?.finish()
+                state.wakers.removeValue(forKey: key)
                 return nil
             }
             var pending = false
@@ -187,34 +187,21 @@ public final class ProbeManager: Sendable {
     }
 
     private func publish(_ key: Key, _ worker: ProbeWorkerState) {
-        let wake = self.state.withLock { state -> [AsyncStream<Void>.Continuation] in
+        let wake = self.state.withLock { state -> [Wakeup] in
             state.results[key] = (worker.containerID, worker.result)
             guard key.kind == .startup, worker.result == .success else { return [] }
             return [ProbeKind.liveness, .readiness].compactMap {
                 state.wakers[Key(podUID: key.podUID, container: key.container, kind: $0)]
             }
         }
-        for waker in wake { waker.yield() }
+        for waker in wake { waker.signal() }
         self.onChange(key.podUID)
-    }
-
-    /// Sleeps for `duration` or until woken; `false` when cancelled.
-    private func pause(_ duration: Duration, wake: AsyncStream<Void>) async -> Bool {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: duration) }
-            group.addTask {
-                for await _ in wake { return }
-            }
-            await group.next()
-            group.cancelAll()
-        }
-        return !Task.isCancelled
     }
 
     private func work(_ key: Key) async {
         var worker = ProbeWorkerState(kind: key.kind)
-        let (wake, waker) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        self.state.withLock { $0.wakers[key] = waker }
+        let wake = Wakeup()
+        self.state.withLock { $0.wakers[key] = wake }
         guard let (first, _) = self.lookup(key) else { return }
         let firstTiming = ProbeTiming(first.probe, kind: key.kind)
         let delay =
@@ -250,7 +237,8 @@ public final class ProbeManager: Sendable {
                 }
             }
             let pause = ProbeSchedule.nextTick(after: action, timing: timing, now: Date())
-            guard await self.pause(pause, wake: wake) else { return }
+            // Until the next tick, or sooner when the container changed or the startup probe succeeded.
+            await wake.wait(timeout: pause)
         }
     }
 }

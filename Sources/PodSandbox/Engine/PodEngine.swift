@@ -53,6 +53,7 @@ public final class PodEngine: Sendable {
     private let spawn: AsyncStream<String>
     private let spawnContinuation: AsyncStream<String>.Continuation
     private let clock = ContinuousClock()
+    private let changeBroadcaster = ChangeBroadcaster()
 
     public init(
         syncer: any PodSyncing,
@@ -90,6 +91,7 @@ public final class PodEngine: Sendable {
         }
         for uid in spawn { self.spawnContinuation.yield(uid) }
         for continuation in signal { continuation.yield() }
+        self.changeBroadcaster.notify()
     }
 
     /// Syncs the pod of `podUID` soon (its probe results changed); nothing if the engine has no worker for it.
@@ -113,6 +115,13 @@ public final class PodEngine: Sendable {
     /// What the runtime ran at the last relist or sync, by pod UID.
     public func runtimePods() -> [String: RuntimePod] {
         self.state.withLock { $0.runtime }
+    }
+
+    /// Yields whenever what ``pods()`` or ``runtimePods()`` return may have changed: a source update, a finished
+    /// sync or removal, a relist that saw a change. Wake-ups are coalesced and carry nothing: read the state again.
+    /// Each call returns a new stream (any number of watchers); it ends when its consumer stops iterating.
+    public func changes() -> AsyncStream<Void> {
+        self.changeBroadcaster.watch()
     }
 
     /// When the housekeeping loop and the relist last completed: the health checks' input.
@@ -188,6 +197,7 @@ public final class PodEngine: Sendable {
         }
         for uid in spawn { self.spawnContinuation.yield(uid) }
         for continuation in signal { continuation.yield() }
+        if !signal.isEmpty || !spawn.isEmpty { self.changeBroadcaster.notify() }
         return true
     }
 
@@ -241,6 +251,7 @@ public final class PodEngine: Sendable {
                 let operation = status == nil ? "create" : "sync"
                 self.metrics?.podWorkerDuration.observe(started.duration(to: now), labels: [operation])
                 if outcome.status != status { self.configuration.observer?.podStatusChanged(pod, status: outcome.status) }
+                self.changeBroadcaster.notify()
             case .terminate(let pod, let runtimePod, let status):
                 // An API deletion carries its own grace (`kubectl delete --grace-period`); otherwise the spec's.
                 let seconds = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30
@@ -287,6 +298,7 @@ public final class PodEngine: Sendable {
         let now = self.clock.now
         let (done, signal) = self.state.withLock { $0.finishRemoval(uid, left: left, now: now) }
         for continuation in signal { continuation.yield() }
+        self.changeBroadcaster.notify()
         return done
     }
 }
