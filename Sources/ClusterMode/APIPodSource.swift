@@ -88,7 +88,7 @@ public struct APIPodSourceService: ServiceLifecycle.Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        try await untilGracefulShutdown {
             try await self.api.watchPods(nodeName: self.nodeName) { update in
                 self.cache.apply(update)
                 self.engine.update(source: "api", pods: Self.runnable(self.cache.all()))

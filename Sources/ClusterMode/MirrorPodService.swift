@@ -40,7 +40,7 @@ public struct MirrorPodService: ServiceLifecycle.Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        try await untilGracefulShutdown {
             let node = try await self.registration.wait()
             try await withThrowingDiscardingTaskGroup { group in
                 let (ticks, tick) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))

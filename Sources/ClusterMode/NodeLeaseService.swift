@@ -36,7 +36,7 @@ public struct NodeLeaseService: ServiceLifecycle.Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        try await untilGracefulShutdown {
             let node = try await self.registration.wait()
             var backOff = self.configuration.retryBackOff
             while !Task.isCancelled {

@@ -45,7 +45,7 @@ public struct NodeStatusService: ServiceLifecycle.Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        try await untilGracefulShutdown {
             var last = try await self.register()
             var lastReport = ContinuousClock.now
             while !Task.isCancelled {

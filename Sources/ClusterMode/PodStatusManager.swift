@@ -78,7 +78,7 @@ public final class PodStatusManager: PodEngineObserver, ServiceLifecycle.Service
     // MARK: - Run
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        try await untilGracefulShutdown {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask {
                     while !Task.isCancelled {
