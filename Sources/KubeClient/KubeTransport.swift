@@ -29,6 +29,9 @@ public final class HTTPClientTransport: KubeTransport {
         http.redirectConfiguration = .disallow
         http.timeout.connect = .seconds(30)
         http.connectionPool.idleTimeout = .seconds(90)
+        // Over HTTP/1.1 every open watch holds a connection; AsyncHTTPClient's default of 8 per host would queue
+        // ordinary requests behind a handful of watches. (Over HTTP/2 they share one connection.)
+        http.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
         if let tls = configuration.tls {
             http.tlsConfiguration = try Self.tlsConfiguration(tls, server: configuration.server)
         }

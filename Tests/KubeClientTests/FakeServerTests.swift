@@ -101,6 +101,26 @@ struct FakeServerTests {
         }
     }
 
+    @Test("open watches over HTTP/1.1 do not starve other requests")
+    func manyWatches() async throws {
+        try await withTemporaryDirectory { dir in
+            try await FakeKubeAPIServer.withServer { server in
+                var configuration = try Kubeconfig.load(path: try server.kubeconfig(path: dir + "/kubeconfig"))
+                configuration.requestTimeout = .seconds(5)
+                try await KubeAPIClient.withClient(configuration: configuration) { client in
+                    var watches: [WatchStream<Pod>] = []
+                    for _ in 0..<12 {
+                        watches.append(try await client.watch(Pod.self, resourceVersion: server.resourceVersion))
+                    }
+                    let node = try await client.create(Node(metadata: ObjectMeta(name: "n1")))
+                    #expect(node.metadata.name == "n1")
+                    #expect(server.watchCount() == 12)
+                    watches.removeAll()
+                }
+            }
+        }
+    }
+
     @Test("ListWatcher over real streams: events, resume after an outage, relist after compaction")
     func listWatchOverHTTP() async throws {
         try await withTemporaryDirectory { dir in
