@@ -54,7 +54,7 @@ public final class ManifestDirectorySource: ManifestSource {
         directory: String,
         nodeName: String,
         fileCheckFrequency: Duration = .seconds(20),
-        debounce: Duration = .milliseconds(10),
+        debounce: Duration = .milliseconds(5),
         clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger

@@ -56,7 +56,7 @@ struct AgentRun {
         for manifest in manifests {
             try self.write(manifest.name, manifest.text)
         }
-        try await self.poll("\(self.count) containers running", process) {
+        try await self.poll("\(self.count) containers running", process, interval: .milliseconds(2)) {
             try await runtime.listContainers(ContainerFilter(state: .running)).count >= self.count
         }
         let start = clock.now - startedAt
