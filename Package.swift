@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "node-agent", targets: ["NodeAgent"]),
         .executable(name: "PodStartBenchmark", targets: ["PodStartBenchmark"]),
         .executable(name: "ProxyBenchmark", targets: ["ProxyBenchmark"]),
+        .executable(name: "ProxyBenchmark", targets: ["ProxyBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
@@ -162,6 +163,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "benchmarks/PodStartBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        // Not a test: times the service proxy's syncs against a plain iptables-restore (see benchmarks/README.md).
+        .executableTarget(
+            name: "ProxyBenchmark",
+            dependencies: [
+                "ServiceProxy", "KubeAPI", "AgentCore", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "benchmarks/ProxyBenchmark",
             swiftSettings: swiftSettings
         ),
         // Not a test: times the service proxy's syncs against a plain iptables-restore (see benchmarks/README.md).

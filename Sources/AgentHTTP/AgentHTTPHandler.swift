@@ -49,6 +49,9 @@ public struct AgentHTTPHandler: Sendable {
     public var healthChecks: HealthChecks
     public var metricsText: @Sendable () -> String
     public var podsJSON: @Sendable () async -> Data
+    /// When set, answers every request instead of the routes above: another component's HTTP surface on its own
+    /// port (the service proxy's `/healthz`, `/livez` and `/metrics`), served by the same server code.
+    public var customRoutes: (@Sendable (_ method: String, _ uri: String) async -> AgentHTTPResponse)?
 
     /// - Parameters:
     ///   - healthChecks: the checks behind `/healthz`.
@@ -64,11 +67,19 @@ public struct AgentHTTPHandler: Sendable {
         self.podsJSON = podsJSON
     }
 
+    /// A handler whose every answer comes from `routes`.
+    /// - Parameter routes: the response for a method and request target.
+    public init(routes: @escaping @Sendable (_ method: String, _ uri: String) async -> AgentHTTPResponse) {
+        self.init(healthChecks: HealthChecks(), metricsText: { "" }, podsJSON: { Data() })
+        self.customRoutes = routes
+    }
+
     /// Answers one request.
     /// - Parameters:
     ///   - method: the HTTP method, e.g. `GET`.
     ///   - uri: the request target, e.g. `/healthz?verbose`.
     public func respond(method: String, uri: String) async -> AgentHTTPResponse {
+        if let customRoutes = self.customRoutes { return await customRoutes(method, uri) }
         let (path, query) = Self.split(uri)
         let route: Route
         switch path {

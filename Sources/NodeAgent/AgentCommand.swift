@@ -18,6 +18,16 @@ struct AgentRun {
 
     func run(logger: Logger) async throws {
         let settings = try self.options.resolve()
+        // The kube-proxy half stands on its own: without a runtime (or with the kubelet half off) it still runs.
+        let proxyServices = try ProxyServices.make(
+            options: self.options.proxy, nodeName: NodeIdentity.nodeName(override: self.options.hostnameOverride),
+            nodeIPs: NodeIdentity.nodeIPs(flag: self.options.nodeIP), logger: logger)
+        if !proxyServices.isEmpty, let blocked = self.kubeletBlocked(settings) {
+            return try await self.runProxyFirst(proxyServices, kubelet: blocked, logger: logger)
+        }
+        if self.options.proxy.disableKubelet {
+            throw CommandError("error: --disable-kubelet leaves nothing to run: pass --service-manifest-path DIR")
+        }
         if let kubeconfig = self.options.kubeconfig {
             logger.warning(
                 "cluster mode is not available yet; running standalone from the static pod sources",
@@ -112,6 +122,7 @@ struct AgentRun {
             connection, EngineService(engine: engine),
             ProbeService(manager: probeManager, engine: engine, executor: probeExecutor),
         ]
+        services += proxyServices
         if let path = settings.staticPodPath {
             let source = ManifestDirectorySource(
                 directory: path,

@@ -60,6 +60,9 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "The cluster's kubeconfig. Cluster mode is not available yet; the agent runs standalone.")
     var kubeconfig: String?
 
+    /// The service proxy half's flags (see ProxyServices.swift).
+    @OptionGroup var proxy: ProxyOptions
+
     /// The configuration file's settings with the flags applied over them.
     func resolve() throws -> KubeletConfiguration.Resolved {
         var resolved = KubeletConfiguration.Resolved()

@@ -17,12 +17,12 @@ public struct CommandResult: Sendable, Equatable {
 /// record commands instead of running them.
 public protocol CommandRunner: Sendable {
     /// Runs `arguments[0]` with the rest as arguments, `stdin` as its standard input.
-    /// - Throws: ``CommandError`` when the program cannot be started (a non-zero exit is a result, not an error).
+    /// - Throws: ``CommandLaunchError`` when the program cannot be started (a non-zero exit is a result, not an error).
     func run(_ arguments: [String], stdin: Data?) async throws -> CommandResult
 }
 
 /// A command could not be started.
-public struct CommandError: Error, CustomStringConvertible, Equatable {
+public struct CommandLaunchError: Error, CustomStringConvertible, Equatable {
     public var command: String
     public var reason: String
 
@@ -60,7 +60,7 @@ public struct ProcessCommandRunner: CommandRunner {
         var full = arguments
         if let namespace = self.networkNamespace { full = ["ip", "netns", "exec", namespace] + arguments }
         guard let program = self.resolve(full[0]) else {
-            throw CommandError(command: arguments[0], reason: "not found in \(self.searchPath.joined(separator: ":"))")
+            throw CommandLaunchError(command: arguments[0], reason: "not found in \(self.searchPath.joined(separator: ":"))")
         }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("node-agent-cmd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -91,7 +91,7 @@ public struct ProcessCommandRunner: CommandRunner {
                 try process.run()
             } catch {
                 process.terminationHandler = nil
-                continuation.resume(throwing: CommandError(command: arguments[0], reason: "\(error)"))
+                continuation.resume(throwing: CommandLaunchError(command: arguments[0], reason: "\(error)"))
             }
         }
         let stdout = (try? String(contentsOf: outputPath, encoding: .utf8)) ?? ""

@@ -5,17 +5,16 @@ import Foundation
 /// - ``restore(_:)``: one `iptables-restore -w 5 --noflush` call per sync (atomic per table; no `--counters`,
 ///   which costs about 7x on the nft backend). Chains the input declares are flushed and rewritten; the others are
 ///   left alone, which is what makes partial syncs work.
-/// - ``ensureJumps(_:)``: the rules in built-in chains that lead into the proxy's chains (`iptables -C`, then `-I`
-///   when missing), after creating the target chains (`-N`). Run on the first sync and after a failure or a lost
-///   canary, as those are the only times they can be missing.
-/// - ``natChains()``: the nat table's chain names (`iptables-save -t nat`), to find stale chains left by a previous
-///   run.
+/// - ``snapshot()``: one `iptables-save` of every table, for the nat chains (stale chains of a previous run) and the
+///   rules in built-in chains that lead into the proxy's chains; missing ones are added to the same restore input
+///   (``insertingJumps(_:into:)``). Run on the first sync and after a failure or a lost canary, the only times the
+///   kernel's state is not known.
 /// - ``chainExists(_:table:)``: the canary check.
 ///
 /// ```swift
 /// let applier = IPTablesApplier(runner: ProcessCommandRunner())
-/// try await applier.ensureJumps(compiler.jumpRules)
-/// try await applier.restore(compilation.ruleset.render())
+/// let missing = try await applier.snapshot().missing(compiler.jumpRules)
+/// try await applier.restore(IPTablesApplier.insertingJumps(missing, into: compilation.ruleset.render()))
 /// ```
 public struct IPTablesApplier: Sendable {
     public let runner: any CommandRunner
@@ -49,33 +48,70 @@ public struct IPTablesApplier: Sendable {
         }
     }
 
-    /// Creates each jump's target chain if needed and inserts each jump rule that is missing, at the top of its
-    /// built-in chain (in reverse order, so they end up in the given order).
-    public func ensureJumps(_ jumps: [IPTablesJumpRule]) async throws {
-        var created: Set<String> = []
-        for jump in jumps where created.insert("\(jump.table.rawValue)/\(jump.to)").inserted {
-            let result = try await self.runner.run([self.iptables, "-w", "5", "-t", jump.table.rawValue, "-N", jump.to], stdin: nil)
-            // Status 1 with "Chain already exists" is the normal case.
-            if result.status != 0 && !result.stderr.contains("exists") {
-                throw IPTablesApplyError(
-                    command: "\(self.iptables) -t \(jump.table.rawValue) -N \(jump.to)", status: result.status,
-                    message: result.stderr.trimmingCharacters(in: .whitespacesAndNewlines), line: nil)
+    /// What `iptables-save` shows of the proxy's state: the nat chain names, and which jump rules exist.
+    public struct Snapshot: Sendable, Equatable {
+        /// Every chain of the nat table.
+        public var natChains: Set<String>
+        /// The `-A CHAIN ...` lines of every table, keyed by table name, as `iptables-save` prints them.
+        public var rules: [String: Set<String>]
+
+        /// The jump rules of `jumps` that are missing.
+        public func missing(_ jumps: [IPTablesJumpRule]) -> [IPTablesJumpRule] {
+            jumps.filter { jump in !(self.rules[jump.table.rawValue]?.contains(IPTablesApplier.saveLine(jump)) ?? false) }
+        }
+    }
+
+    /// Reads every table with one `iptables-save`.
+    public func snapshot() async throws -> Snapshot {
+        let result = try await self.runner.run([self.iptablesSave], stdin: nil)
+        guard result.status == 0 else {
+            throw IPTablesApplyError(
+                command: self.iptablesSave, status: result.status,
+                message: result.stderr.trimmingCharacters(in: .whitespacesAndNewlines), line: nil)
+        }
+        return Self.parseSnapshot(result.stdout)
+    }
+
+    /// Parses `iptables-save` output (exposed for tests).
+    public static func parseSnapshotForTests(_ text: String) -> Snapshot { Self.parseSnapshot(text) }
+
+    static func parseSnapshot(_ text: String) -> Snapshot {
+        var snapshot = Snapshot(natChains: [], rules: [:])
+        var table = ""
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("*") {
+                table = String(line.dropFirst())
+            } else if line.hasPrefix(":"), table == "nat", let end = line.firstIndex(of: " ") {
+                snapshot.natChains.insert(String(line[line.index(after: line.startIndex)..<end]))
+            } else if line.hasPrefix("-A ") {
+                snapshot.rules[table, default: []].insert(String(line))
             }
         }
-        for jump in jumps.reversed() {
-            let rule = [jump.from] + jump.arguments
-            let check = try await self.runner.run(
-                [self.iptables, "-w", "5", "-t", jump.table.rawValue, "-C"] + rule, stdin: nil)
-            if check.status == 0 { continue }
-            let insert = try await self.runner.run(
-                [self.iptables, "-w", "5", "-t", jump.table.rawValue, "-I"] + rule, stdin: nil)
-            guard insert.status == 0 else {
-                throw IPTablesApplyError(
-                    command: "\(self.iptables) -t \(jump.table.rawValue) -I \(rule.joined(separator: " "))",
-                    status: insert.status, message: insert.stderr.trimmingCharacters(in: .whitespacesAndNewlines),
-                    line: nil)
+        return snapshot
+    }
+
+    /// A jump rule as `iptables-save` prints it: `-A INPUT -m comment --comment "..." -j KUBE-SERVICES`.
+    public static func saveLine(_ jump: IPTablesJumpRule) -> String {
+        let words = jump.arguments.map { word in word.contains(" ") ? "\"\(word)\"" : word }
+        return (["-A", jump.from] + words).joined(separator: " ")
+    }
+
+    /// Adds `-I` lines for `jumps` to the restore input, in their tables' sections and in the given order, each at
+    /// the top of its built-in chain (so the last ends up first, as upstream's prepends leave them). The target
+    /// chains are declared by the input.
+    public static func insertingJumps(_ jumps: [IPTablesJumpRule], into input: String) -> String {
+        guard !jumps.isEmpty else { return input }
+        var lines = input.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for table in Set(jumps.map(\.table)) {
+            guard let header = lines.firstIndex(of: "*\(table.rawValue)"),
+                let commit = lines[header...].firstIndex(of: "COMMIT")
+            else { continue }
+            let inserts = jumps.filter { $0.table == table }.map { jump in
+                "-I " + String(Self.saveLine(jump).dropFirst(3))
             }
+            lines.insert(contentsOf: inserts, at: commit)
         }
+        return lines.joined(separator: "\n")
     }
 
     /// The chain names of the nat table now.

@@ -85,8 +85,8 @@ public final class ManifestDirectoryServiceSource: ServiceSource {
         }
     }
 
-    /// Reads the directory once and delivers what changed since the last scan.
-    func rescan() {
+    /// Reads the directory once and delivers what changed since the last scan (``run()`` calls it periodically).
+    public func rescan() {
         let paths = Self.manifestPaths(at: self.directory)
         var stamps: [String: FileStamp] = [:]
         for path in paths { stamps[path] = Self.stamp(path) }

@@ -6,17 +6,22 @@ import Synchronization
 extension IPTablesProxier {
     /// Compiles and restores; on success records the new state, cleans conntrack and updates metrics and health.
     func apply(plan: Plan, full: Bool, started: C.Instant) async -> SyncReport {
-        let (jumpsEnsured, knownChains) = self.state.withLock { ($0.jumpsEnsured, $0.knownNATChains) }
+        let knownChains = self.state.withLock { $0.knownNATChains }
         var applyDuration = Duration.zero
         var compileDuration = Duration.zero
         var restoreBytes = 0
         var deleted: [String] = []
+        var conntrackDeletions = 0
         do {
             var existing = knownChains
-            if full {
+            var missingJumps: [IPTablesJumpRule] = []
+            if full && existing == nil {
+                // The kernel's state is unknown (start, failure, lost canary): one iptables-save tells both the
+                // stale chains and the missing jumps.
                 let begin = self.clock.now
-                if !jumpsEnsured { try await self.applier.ensureJumps(self.compiler.jumpRules) }
-                if existing == nil { existing = try await self.applier.natChains() }
+                let snapshot = try await self.applier.snapshot()
+                existing = snapshot.natChains
+                missingJumps = snapshot.missing(self.compiler.jumpRules)
                 applyDuration += begin.duration(to: self.clock.now)
             }
             let compileStart = self.clock.now
@@ -24,23 +29,26 @@ extension IPTablesProxier {
                 services: plan.services, endpoints: plan.endpoints, node: self.settings.node,
                 options: IPTablesCompileOptions(
                     changedServices: full ? nil : plan.batch.changedServices, existingNATChains: existing))
-            let input = compilation.ruleset.render()
+            let input = IPTablesApplier.insertingJumps(missingJumps, into: compilation.ruleset.render())
             let restoreStart = self.clock.now
             compileDuration = compileStart.duration(to: restoreStart)
             restoreBytes = input.utf8.count
             try await self.applier.restore(input)
             applyDuration += restoreStart.duration(to: self.clock.now)
             deleted = compilation.deletedChains
+            // The sync counts as done (health, timestamps) only once stale UDP flows are gone too.
+            let deletions = self.state.withLock { state in
+                defer { state.pendingConntrack = [] }
+                return state.pendingConntrack
+            } + ConntrackCleaner.deletions(for: plan.batch.udpChanges)
+            conntrackDeletions = deletions.count
+            for (deletion, message) in await self.conntrack.run(deletions) {
+                self.logger.warning(
+                    "conntrack cleanup failed", metadata: ["filter": "\(deletion)", "error": "\(message)"])
+            }
             self.succeeded(compilation, full: full, started: started)
         } catch {
             return self.failed(error, plan: plan, full: full, compile: compileDuration, apply: applyDuration, bytes: restoreBytes)
-        }
-        let deletions = self.state.withLock { state in
-            defer { state.pendingConntrack = [] }
-            return state.pendingConntrack
-        } + ConntrackCleaner.deletions(for: plan.batch.udpChanges)
-        for (deletion, message) in await self.conntrack.run(deletions) {
-            self.logger.warning("conntrack cleanup failed", metadata: ["filter": "\(deletion)", "error": "\(message)"])
         }
         let wall = self.now()
         for (_, time) in plan.batch.changeTimes {
@@ -49,7 +57,7 @@ extension IPTablesProxier {
         let report = SyncReport(
             kind: full ? .full : .partial,
             changedServices: full ? Set(plan.services.keys.map(\.service)).count : plan.batch.changedServices.count,
-            deletedChains: deleted, conntrackDeletions: deletions.count, compileDuration: compileDuration,
+            deletedChains: deleted, conntrackDeletions: conntrackDeletions, compileDuration: compileDuration,
             applyDuration: applyDuration, restoreBytes: restoreBytes, failure: nil)
         self.logger.debug("service proxy sync: \(report)")
         return report
@@ -60,7 +68,6 @@ extension IPTablesProxier {
             state.knownNATChains = compilation.activeNATChains
             state.needFullSync = false
             if full {
-                state.jumpsEnsured = true
                 state.lastFullSync = started
                 state.lastCanaryCheck = started
             }
@@ -91,7 +98,6 @@ extension IPTablesProxier {
     ) -> SyncReport {
         self.state.withLock { state in
             state.needFullSync = true
-            state.jumpsEnsured = false
             state.knownNATChains = nil
             state.pendingConntrack += ConntrackCleaner.deletions(for: plan.batch.udpChanges)
         }

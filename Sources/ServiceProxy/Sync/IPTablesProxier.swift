@@ -9,8 +9,9 @@ import Synchronization
 ///
 /// - No rules are written before the source delivered its initial Services and EndpointSlices.
 /// - A sync rewrites only the chains of services that changed (KEP-3453), and deletes the chains of services that
-///   are gone. A full sync (every chain, the built-in chains' jumps checked) runs first, after any failure, when the
-///   `KUBE-PROXY-CANARY` chain is gone (checked every `syncPeriod`), and every `fullSyncPeriod`.
+///   are gone. A full sync (every chain) runs first, after any failure, when the `KUBE-PROXY-CANARY` chain is gone
+///   (checked every `syncPeriod`), and every `fullSyncPeriod`. The first, and those after a failure or a lost
+///   canary, also read the kernel's state (`iptables-save`) for stale chains and missing jumps.
 /// - A failed sync is retried after `syncPeriod`; `/healthz` fails when an update waits `2 x syncPeriod`.
 /// - After a sync, conntrack entries of UDP endpoints that left a service are deleted.
 ///
@@ -34,12 +35,12 @@ public final class IPTablesProxier<C: Clock>: Sendable where C.Duration == Durat
     let now: @Sendable () -> Date
     let logger: Logger
     let state: Mutex<State>
-    let runner: BoundedFrequencyRunner<C>
+    /// The sync loop's scheduler (``run()`` drives it; ``handle(_:)`` asks it for syncs).
+    public let runner: BoundedFrequencyRunner<C>
 
     struct State: Sendable {
         var inputs: ProxyInputs
         var needFullSync = true
-        var jumpsEnsured = false
         /// The nat chains after the last successful sync; nil when unknown (read with `iptables-save`).
         var knownNATChains: Set<String>?
         var lastFullSync: C.Instant?
@@ -139,10 +140,7 @@ public final class IPTablesProxier<C: Clock>: Sendable where C.Duration == Durat
                 return self.unchanged()
             }
             self.logger.info("KUBE-PROXY-CANARY is gone; the rules were flushed by someone else: full sync")
-            self.state.withLock { state in
-                state.jumpsEnsured = false
-                state.knownNATChains = nil
-            }
+            self.state.withLock { $0.knownNATChains = nil }
             full = true
         }
         return await self.apply(plan: plan, full: full, started: started)
@@ -188,5 +186,16 @@ final class SyncBox: Sendable {
     func sync() async {
         let action = self.action.withLock { $0 }
         _ = await action?()
+    }
+}
+
+extension IPTablesProxier {
+    /// Makes the next sync a full one (every chain rewritten), as after a failure; `rereadKernel` also has it read
+    /// the kernel's state first (as at start).
+    public func requestFullSync(rereadKernel: Bool = false) {
+        self.state.withLock { state in
+            state.needFullSync = true
+            if rereadKernel { state.knownNATChains = nil }
+        }
     }
 }

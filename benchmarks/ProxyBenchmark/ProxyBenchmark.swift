@@ -1,0 +1,184 @@
+import AgentCore
+import Foundation
+import KubeAPI
+import Logging
+import ServiceProxy
+
+/// Times the service proxy's syncs against the floor of a plain `iptables-restore` of the same ruleset into an
+/// empty network namespace (see benchmarks/README.md). Needs root, iptables (nft backend) and iproute2.
+///
+///     swift build -c release --product ProxyBenchmark
+///     sudo .build/release/ProxyBenchmark [--sizes 1000,5000,10000] [--runs 3] [--counters]
+@main
+struct ProxyBenchmark {
+    static func main() async throws {
+        let options = Options(CommandLine.arguments.dropFirst())
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .warning
+            return handler
+        }
+        var rows: [Row] = []
+        for size in options.sizes {
+            let row = try await self.measure(size: size, runs: options.runs, counters: options.counters)
+            rows.append(row)
+            print(Row.header)
+            for row in rows { print(row.line) }
+        }
+    }
+
+    struct Options {
+        var sizes = [1000, 5000, 10000]
+        var runs = 3
+        var counters = false
+
+        init(_ arguments: ArraySlice<String>) {
+            var iterator = arguments.makeIterator()
+            while let argument = iterator.next() {
+                switch argument {
+                case "--sizes": self.sizes = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
+                case "--runs": self.runs = Int(iterator.next() ?? "") ?? self.runs
+                case "--counters": self.counters = true
+                default: FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
+                }
+            }
+        }
+    }
+
+    /// One table row: medians over the runs, in seconds.
+    struct Row {
+        var services: Int
+        var natRules: Int
+        var restoreMB: Double
+        var floor: Double
+        var coldFull: Double
+        var coldCompile: Double
+        var warmFull: Double
+        var restartFull: Double
+        var partial: Double
+        var partialBytes: Int
+        var noflushCounters: Double?
+
+        static let header =
+            "| services | nat rules | input MB | floor: plain restore, empty ns | cold full sync (compile) | "
+            + "full sync over own rules | full sync after restart (+ iptables-save) | partial sync, 1 endpoint | "
+            + "partial input | --noflush --counters |\n|---|---|---|---|---|---|---|---|---|---|"
+
+        var line: String {
+            func s(_ value: Double) -> String { String(format: "%.3f s", value) }
+            func ratio(_ value: Double) -> String { String(format: "%.2fx", value / self.floor) }
+            return "| \(self.services) | \(self.natRules) | \(String(format: "%.1f", self.restoreMB)) | \(s(self.floor)) | "
+                + "\(s(self.coldFull)) = \(ratio(self.coldFull)) (\(s(self.coldCompile))) | "
+                + "\(s(self.warmFull)) = \(ratio(self.warmFull)) | \(s(self.restartFull)) = \(ratio(self.restartFull)) | "
+                + "\(String(format: "%.1f ms", self.partial * 1000)) | \(self.partialBytes) B | "
+                + (self.noflushCounters.map { s($0) } ?? "-") + " |"
+        }
+    }
+
+    static func measure(size: Int, runs: Int, counters: Bool) async throws -> Row {
+        let workload = Workload(services: size, endpointsPerService: 5)
+        var floors: [Double] = []
+        var colds: [Double] = []
+        var coldCompiles: [Double] = []
+        var warms: [Double] = []
+        var restarts: [Double] = []
+        var partials: [Double] = []
+        var partialBytes = 0
+        var natRules = 0
+        var inputBytes = 0
+        var countersTime: Double?
+        for run in 0..<runs {
+            // The floor: the same full ruleset, plain iptables-restore, into a new empty namespace.
+            let compiler = IPTablesCompiler(config: ProxierConfig())
+            let compilation = compiler.compile(
+                services: workload.model.services, endpoints: workload.model.endpoints,
+                node: NodeContext(nodeName: "bench", nodeIP: IPv4Address("10.0.0.1")))
+            let text = compilation.ruleset.render()
+            natRules = compilation.natRuleCount
+            if let path = ProcessInfo.processInfo.environment["PROXY_BENCH_DUMP"] {
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+            }
+            inputBytes = text.utf8.count
+            floors.append(try await Namespace.with("napb-floor-\(run)") { runner in
+                try await Self.time { try await Self.expectSuccess(runner.run(["iptables-restore"], stdin: Data(text.utf8))) }
+            })
+
+            try await Namespace.with("napb-sync-\(run)") { runner in
+                let proxier = IPTablesProxier(
+                    settings: ProxierSettings(node: NodeContext(nodeName: "bench", nodeIP: IPv4Address("10.0.0.1"))),
+                    runner: runner, metrics: ProxyMetrics(), health: ProxyHealth(healthTimeout: .seconds(60)),
+                    clock: ContinuousClock(), logger: Logger(label: "bench"))
+                for event in workload.events { proxier.handle(event) }
+                var report: SyncReport?
+                colds.append(try await Self.time { report = await Self.checked(proxier.syncNow(), .full) })
+                coldCompiles.append(Self.seconds(report?.compileDuration ?? .zero))
+                proxier.requestFullSync()
+                warms.append(try await Self.time { _ = await Self.checked(proxier.syncNow(), .full) })
+                proxier.requestFullSync(rereadKernel: true)
+                restarts.append(try await Self.time { _ = await Self.checked(proxier.syncNow(), .full) })
+                proxier.handle(.endpointSliceUpdated(workload.slice(size / 2, replacingFirstEndpointWith: "10.250.0.\(run + 1)")))
+                partials.append(try await Self.time { report = await Self.checked(proxier.syncNow(), .partial) })
+                partialBytes = report?.restoreBytes ?? 0
+                if counters && run == 0 {
+                    countersTime = try await Self.time {
+                        try await Self.expectSuccess(runner.run(["iptables-restore", "--noflush", "--counters"], stdin: Data(text.utf8)))
+                    }
+                }
+            }
+            FileHandle.standardError.write(Data("size \(size) run \(run + 1)/\(runs) done\n".utf8))
+        }
+        return Row(
+            services: size, natRules: natRules, restoreMB: Double(inputBytes) / 1_000_000, floor: median(floors),
+            coldFull: median(colds), coldCompile: median(coldCompiles), warmFull: median(warms),
+            restartFull: median(restarts), partial: median(partials), partialBytes: partialBytes,
+            noflushCounters: countersTime)
+    }
+
+    static func checked(_ report: SyncReport, _ kind: SyncReport.Kind) -> SyncReport {
+        precondition(report.kind == kind && report.failure == nil, "unexpected sync: \(report)")
+        return report
+    }
+
+    static func expectSuccess(_ result: CommandResult) throws {
+        guard result.status == 0 else { throw BenchmarkError("iptables-restore failed: \(result.stderr)") }
+    }
+
+    static func time(_ body: () async throws -> Void) async throws -> Double {
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await body()
+        return self.seconds(start.duration(to: clock.now))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A network namespace that exists for the duration of `body`.
+enum Namespace {
+    static func with<T>(_ name: String, _ body: (ProcessCommandRunner) async throws -> T) async throws -> T {
+        let host = ProcessCommandRunner()
+        _ = try await host.run(["ip", "netns", "del", name], stdin: nil)
+        let added = try await host.run(["ip", "netns", "add", name], stdin: nil)
+        guard added.status == 0 else { throw BenchmarkError("ip netns add \(name): \(added.stderr)") }
+        do {
+            let result = try await body(ProcessCommandRunner(networkNamespace: name))
+            _ = try await host.run(["ip", "netns", "del", name], stdin: nil)
+            return result
+        } catch {
+            _ = try await host.run(["ip", "netns", "del", name], stdin: nil)
+            throw error
+        }
+    }
+}
