@@ -136,7 +136,15 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
                 channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: bytes))), promise: nil)
             }
         }
-        switch self.core.store.watch(request, sink: sink) {
+        let endBound = NIOLoopBound((self, context), eventLoop: loop)
+        let end: @Sendable () -> Void = {
+            loop.execute {
+                let (handler, context) = endBound.value
+                guard handler.watch === watch else { return }
+                handler.endWatch(context: context)
+            }
+        }
+        switch self.core.store.watch(request, sink: sink, end: end) {
         case .failure(let error):
             // As upstream's watch cache: the stream opens, then carries one ERROR event with the Status.
             sink(WatchEvent(type: .error, object: error.status))

@@ -191,6 +191,22 @@ extension FakeKubeAPIServer {
     /// Sets how many changes are retained for watches (older ones are dropped at once).
     public func setWatchHistoryLimit(_ limit: Int) { self.core.store.setHistoryLimit(limit) }
 
+    /// Ends the open watches (of `resource`, or all) cleanly from the server side, as kube-apiserver does at a
+    /// watch's timeout or when it sheds watches; the connections stay open. Returns how many were ended.
+    @discardableResult
+    public func endWatches(_ resource: APIResource? = nil) -> Int {
+        self.core.store.endWatches(resource, sending: nil)
+    }
+
+    /// Sends each open watch (of `resource`, or all) an ERROR event with a 410 Expired Status, then ends it, as
+    /// when the storage compacts past a running watch; a client must relist. Returns how many were ended.
+    @discardableResult
+    public func expireWatches(_ resource: APIResource? = nil) -> Int {
+        self.core.store.endWatches(
+            resource, sending: .expired("The resourceVersion for the provided watch is too old.")
+        )
+    }
+
     /// The number of open watches, of `resource` or of all.
     public func watchCount(_ resource: APIResource? = nil) -> Int { self.core.store.watchCount(resource) }
 

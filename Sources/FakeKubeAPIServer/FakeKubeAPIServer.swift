@@ -139,6 +139,13 @@ public final class FakeKubeAPIServer: Sendable {
         }
     }
 
+    /// A server dropped without ``stop()`` still closes its socket and connections (without waiting).
+    deinit {
+        let (channel, connections) = self.listener.withLock { ($0.channel, Array($0.connections.values)) }
+        channel?.close(promise: nil)
+        for connection in connections { connection.close(promise: nil) }
+    }
+
     private func track(_ channel: any Channel) {
         let id = ObjectIdentifier(channel)
         self.listener.withLock { $0.connections[id] = channel }

@@ -41,6 +41,8 @@ struct WatchRequest: Sendable {
 struct Watcher: Sendable {
     var request: WatchRequest
     var sink: @Sendable (WatchEvent) -> Void
+    /// Ends the stream from the server side (after the events already handed to `sink`).
+    var end: @Sendable () -> Void
 
     /// Delivers a change as upstream's cache watcher does: an object entering the selection is ADDED, one leaving
     /// it is DELETED (with its previous state and the change's revision), one staying MODIFIED.
@@ -84,9 +86,11 @@ extension ObjectStore {
     /// revision.
     /// - Returns: the watch's id for ``unwatch(_:)``, or an error Status when the revision is older than the retained
     ///   history (410 Expired, "too old resource version") or unparsable (400).
-    func watch(_ request: WatchRequest, sink: @escaping @Sendable (WatchEvent) -> Void) -> Result<Int, APIStatusError> {
+    func watch(
+        _ request: WatchRequest, sink: @escaping @Sendable (WatchEvent) -> Void, end: @escaping @Sendable () -> Void
+    ) -> Result<Int, APIStatusError> {
         self.state.withLock { state in
-            let watcher = Watcher(request: request, sink: sink)
+            let watcher = Watcher(request: request, sink: sink, end: end)
             let version = request.resourceVersion ?? ""
             let synthetic = request.sendInitialEvents ?? (version.isEmpty || version == "0")
             if synthetic {
@@ -135,6 +139,22 @@ extension ObjectStore {
                 watcher.sink(WatchEvent(type: .bookmark, object: Self.bookmarkObject(watcher.request.resource, revision: state.revision)))
             }
         }
+    }
+
+    /// Ends the open watches (of `resource`, or all) from the server side, first sending each an ERROR event with
+    /// `status` when given; returns how many were ended.
+    @discardableResult
+    func endWatches(_ resource: APIResource?, sending status: APIStatusError?) -> Int {
+        let ended = self.state.withLock { state -> [Watcher] in
+            let matching = state.watchers.filter { resource == nil || $0.value.request.resource == resource }
+            for id in matching.keys { state.watchers.removeValue(forKey: id) }
+            for watcher in matching.values {
+                if let status { watcher.sink(WatchEvent(type: .error, object: status.status)) }
+                watcher.end()
+            }
+            return Array(matching.values)
+        }
+        return ended.count
     }
 
     /// A bookmark's object: the kind with nothing but `metadata.resourceVersion`, as upstream sends.

@@ -144,6 +144,30 @@ import Testing
         #expect(server.watchCount() == 0)
     }
 
+    @Test func serverEndsAndExpiresWatches() async throws {
+        try await FakeKubeAPIServer.withServer { server in
+            let client = TestClient(server)
+            try await client.watch("/api/v1/pods?watch=1&resourceVersion=\(server.resourceVersion)") { reader in
+                try await server.waitForWatches(.pods)
+                #expect(server.endWatches(.nodes) == 0)
+                #expect(server.endWatches(.pods) == 1)
+                let event = try await reader.next()
+                #expect(event == nil, "a clean end of the stream")
+            }
+            try await client.watch("/api/v1/pods?watch=1&resourceVersion=\(server.resourceVersion)") { reader in
+                try await server.waitForWatches(.pods)
+                #expect(server.expireWatches() == 1)
+                let event = try #require(try await reader.next())
+                #expect(event.type == .error)
+                #expect(event.object["code"] == 410)
+                #expect(event.object["reason"] == "Expired")
+                let end = try await reader.next()
+                #expect(end == nil)
+            }
+            #expect(server.watchCount() == 0)
+        }
+    }
+
     @Test func waitForObjects() async throws {
         try await FakeKubeAPIServer.withServer { server in
             try server.create(.pods, pod("a"))
