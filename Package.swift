@@ -15,7 +15,6 @@ let package = Package(
         .executable(name: "node-agent", targets: ["NodeAgent"]),
         .executable(name: "PodStartBenchmark", targets: ["PodStartBenchmark"]),
         .executable(name: "ProxyBenchmark", targets: ["ProxyBenchmark"]),
-        .executable(name: "ProxyBenchmark", targets: ["ProxyBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
@@ -106,6 +105,19 @@ let package = Package(
             exclude: ["Design.md"],
             swiftSettings: swiftSettings
         ),
+        // IPVS mode: a C shim over libnl-3 / libnl-genl-3 (IPVS generic netlink, rtnetlink) and libipset.
+        .target(
+            name: "CNetlink",
+            cSettings: [.unsafeFlags(["-I/usr/include/libnl3"])],
+            linkerSettings: [.linkedLibrary("nl-genl-3"), .linkedLibrary("nl-3"), .linkedLibrary("ipset")]
+        ),
+        // The service proxy's IPVS mode (--proxy-mode=ipvs) over CNetlink.
+        .target(
+            name: "IPVSProxy",
+            dependencies: ["ServiceProxy", "CNetlink", "AgentCore", .product(name: "Logging", package: "swift-log")],
+            exclude: ["Design.md"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PodSandbox",
             dependencies: [
@@ -132,6 +144,7 @@ let package = Package(
             dependencies: [
                 "AgentCore", "AgentHTTP", "ClusterMode", "CRIClient", "KubeAPI", "KubeClient", "PodSandbox", "ProbeRunner",
                 "ServiceProxy",
+                "KubeletServer",
                 "StaticPods",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -141,6 +154,34 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The kubelet's own HTTPS API on :10250 (/containerLogs, /pods, /runningpods/, /metrics, /healthz).
+        .target(
+            name: "KubeletServer",
+            dependencies: [
+                "AgentCore", "KubeAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Design.md"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KubeletServerTests",
+            dependencies: [
+                "KubeletServer", "KubeAPI", "AgentTestKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -163,15 +204,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "benchmarks/PodStartBenchmark",
-            swiftSettings: swiftSettings
-        ),
-        // Not a test: times the service proxy's syncs against a plain iptables-restore (see benchmarks/README.md).
-        .executableTarget(
-            name: "ProxyBenchmark",
-            dependencies: [
-                "ServiceProxy", "KubeAPI", "AgentCore", .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "benchmarks/ProxyBenchmark",
             swiftSettings: swiftSettings
         ),
         // Not a test: times the service proxy's syncs against a plain iptables-restore (see benchmarks/README.md).
@@ -236,6 +268,14 @@ let package = Package(
                 "ServiceProxy", "KubeAPI", "AgentCore", "AgentTestKit", .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IPVSProxyTests",
+            dependencies: [
+                "IPVSProxy", "ServiceProxy", "KubeAPI", "AgentCore", "AgentTestKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

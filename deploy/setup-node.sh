@@ -64,6 +64,7 @@ PACKAGES=(
     socat  # the service proxy's network-namespace tests: small TCP/UDP backends and clients
     busybox-static
     protobuf-compiler libseccomp-dev libnl-3-dev libnl-genl-3-dev libipset-dev gcc libc6-dev
+    qemu-system-x86 ipvsadm  # IPVS mode: the QEMU VM its kernel tests run in (scripts/ipvs-vm), and ipvsadm
 )
 
 pkg_installed() { [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" = "ii " ]; }
