@@ -232,5 +232,35 @@ extension RealNodeTests {
                 #expect(waiting["status"]["phase"].string == "Pending")
             }
         }
+
+        @Test func failingLivenessProbeGivesUnhealthyAndKillingEvents() async throws {
+            try await self.withClusterAgent(port: 10364) { agent, server in
+                let pod = apiPodJSON(name: "sick", container: { container in
+                    container["command"] = ["sh", "-c", "exec sleep 3600"]
+                    container["readinessProbe"] = .null
+                    container["livenessProbe"] = [
+                        "exec": ["command": ["cat", "/tmp/healthy"]], "periodSeconds": 1, "failureThreshold": 1,
+                    ]
+                })
+                try server.create(.pods, pod, namespace: "default")
+                let events = try await server.waitUntil("Unhealthy and Killing events", timeout: .seconds(60)) { () -> [JSON]? in
+                    let events = ((try? server.list(.events, namespace: "default")) ?? [])
+                        .filter { $0["involvedObject"]["name"].string == "sick" }
+                    let reasons = Set(events.compactMap { $0["reason"].string })
+                    return reasons.isSuperset(of: ["Unhealthy", "Killing"]) ? events : nil
+                }
+                let unhealthy = try #require(events.first { $0["reason"].string == "Unhealthy" })
+                #expect(unhealthy["type"].string == "Warning")
+                #expect(unhealthy["message"].string?.hasPrefix("Liveness probe failed:") == true)
+                #expect(unhealthy["involvedObject"]["fieldPath"].string == "spec.containers{httpd}")
+                let killing = try #require(events.first { $0["reason"].string == "Killing" })
+                #expect(killing["message"].string == "Container httpd failed liveness probe, will be restarted")
+                // The restart shows in the API status: restartCount and the killed instance in lastState.
+                let restarted = try await server.waitFor(.pods, namespace: "default", name: "sick", timeout: .seconds(60)) {
+                    ($0["status"]["containerStatuses"][0]["restartCount"].int ?? 0) >= 1
+                }
+                #expect(restarted["status"]["containerStatuses"][0]["lastState"]["terminated"] != .null)
+            }
+        }
     }
 }
