@@ -1,6 +1,7 @@
 import AgentCore
 import AgentHTTP
 import ArgumentParser
+import ClusterMode
 import CRIClient
 import Foundation
 import KubeAPI
@@ -28,15 +29,10 @@ struct AgentRun {
         if self.options.proxy.disableKubelet {
             throw CommandError("error: --disable-kubelet leaves nothing to run: pass --service-manifest-path DIR")
         }
-        if let kubeconfig = self.options.kubeconfig {
-            logger.warning(
-                "cluster mode is not available yet; running standalone from the static pod sources",
-                metadata: ["kubeconfig": "\(kubeconfig)"]
-            )
-        }
-        guard settings.staticPodPath != nil || settings.staticPodURL != nil else {
+        guard settings.staticPodPath != nil || settings.staticPodURL != nil || self.options.kubeconfig != nil else {
             throw CommandError(
-                "error: no pod source: pass --pod-manifest-path DIR (or staticPodPath in --config) or --manifest-url URL"
+                "error: no pod source: pass --kubeconfig FILE, --pod-manifest-path DIR (or staticPodPath in --config) "
+                    + "or --manifest-url URL"
             )
         }
         var criConfiguration: CRIClientConfiguration
@@ -57,6 +53,16 @@ struct AgentRun {
         let nodeIPs = NodeIdentity.nodeIPs(flag: self.options.nodeIP)
         let metrics = KubeletMetrics()
         metrics.setNodeName(nodeName)
+        let nodeLabels = try ClusterSetup.parseLabels(self.options.nodeLabels)
+        let cluster = try self.options.kubeconfig.map { path in
+            try ClusterSetup(
+                kubeconfig: path,
+                nodeName: nodeName,
+                qps: self.options.kubeAPIQPS ?? 50,
+                burst: self.options.kubeAPIBurst ?? 100,
+                logger: logger
+            )
+        }
 
         let connection = try CRIConnection(configuration: criConfiguration, logger: logger)
         let runtime = InstrumentedContainerRuntime(wrapping: connection.runtime, recorder: metrics)
@@ -82,7 +88,34 @@ struct AgentRun {
         let probeManager = ProbeManager(
             executor: probeExecutor,
             logger: logger,
-            onProbe: { kind, target, outcome, seconds in probeMetrics.record(kind, target, outcome, seconds: seconds) },
+            onProbe: { kind, target, outcome, seconds in
+                probeMetrics.record(kind, target, outcome, seconds: seconds)
+                // Upstream's "Unhealthy" warning, one per failed run (the recorder counts repeats).
+                if outcome.result == .failure {
+                    let name = kind.rawValue.prefix(1).uppercased() + kind.rawValue.dropFirst()
+                    cluster?.recorder.record(
+                        PodEvent(
+                            type: .warning,
+                            reason: "Unhealthy",
+                            message: "\(name) probe failed: \(outcome.message)",
+                            podUID: target.podUID,
+                            containerName: target.container.name
+                        )
+                    )
+                }
+                // Upstream's "ProbeWarning": a success with a reservation (an HTTP redirect to another host).
+                if let warning = outcome.warning {
+                    cluster?.recorder.record(
+                        PodEvent(
+                            type: .warning,
+                            reason: "ProbeWarning",
+                            message: "\(ProbeMetrics.probeType(kind)) probe warning: \(warning)",
+                            podUID: target.podUID,
+                            containerName: target.container.name
+                        )
+                    )
+                }
+            },
             onChange: { uid in relay.resync(podUID: uid) }
         )
         let syncer = PodSyncer(
@@ -92,8 +125,18 @@ struct AgentRun {
             restartBackOff: BackOffStore(policy: .crashLoop(maxContainerRestartPeriod: settings.maxContainerRestartPeriod)),
             probeResults: { uid in ProbeService.snapshot(probeManager.results(podUID: uid)) },
             eventSink: { event in
-                if event.reason == "Started" {
-                    metrics.startedContainers.increment(labels: [KubeletMetrics.ContainerType.container])
+                cluster?.recorder.record(event)
+                if let name = event.containerName, event.reason == "Started" || event.reason == "Failed" {
+                    let pod = relay.pod(uid: event.podUID)
+                    let isInit = pod?.spec.initContainers.contains { $0.name == name } ?? false
+                    let type = isInit ? KubeletMetrics.ContainerType.initContainer : KubeletMetrics.ContainerType.container
+                    if event.reason == "Started" {
+                        metrics.startedContainers.increment(labels: [type])
+                    } else if event.message.hasPrefix("Error: "), !event.message.hasPrefix("Error: ErrImage") {
+                        // A create or start that failed (not an image pull, which has its own reasons).
+                        metrics.startedContainers.increment(labels: [type])
+                        metrics.startedContainersErrors.increment(labels: [type, "Unknown"])
+                    }
                 }
                 let level: Logger.Level = event.type == .warning ? .warning : .info
                 eventLogger.log(
@@ -102,13 +145,16 @@ struct AgentRun {
                     metadata: ["pod": "\(event.podUID)", "container": "\(event.containerName ?? "")"]
                 )
             },
+            objects: cluster?.objects,
             logger: logger
         )
         var sources: Set<String> = []
         if settings.staticPodPath != nil { sources.insert("file") }
         if settings.staticPodURL != nil { sources.insert("http") }
+        if cluster != nil { sources.insert("api") }
         var engineConfiguration = PodEngine.Configuration(sources: sources)
         engineConfiguration.resyncPeriod = settings.syncFrequency
+        engineConfiguration.observer = cluster?.statusManager
         let engine = PodEngine(
             syncer: syncer,
             relister: RuntimeRelister(runtime: runtime),
@@ -140,6 +186,23 @@ struct AgentRun {
                 logger: logger
             )
             services.append(PodSourceService(source: source, engine: engine, logger: logger))
+        }
+        if let cluster {
+            let facts = ClusterSetup.facts(
+                nodeName: nodeName,
+                nodeIPs: nodeIPs,
+                labels: nodeLabels,
+                maxPods: settings.maxPods,
+                rootDir: self.options.rootDir
+            )
+            services += cluster.services(
+                engine: engine,
+                runtime: runtime,
+                facts: facts,
+                statusUpdateFrequency: settings.nodeStatusUpdateFrequency,
+                rootDir: self.options.rootDir,
+                logger: logger
+            )
         }
         if settings.healthzPort > 0 {
             guard

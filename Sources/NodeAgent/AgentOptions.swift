@@ -57,14 +57,21 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "The agent's state directory (pod volumes live under <root-dir>/pods).")
     var rootDir: String = "/var/lib/node-agent"
 
-    @Option(help: "The cluster's kubeconfig. Cluster mode is not available yet; the agent runs standalone.")
+    @Option(help: "The cluster's kubeconfig: registers the node and runs the pods bound to it (cluster mode).")
     var kubeconfig: String?
+
+    @Option(help: "Labels to add when registering the node, key=value,... (nodeLabels).")
+    var nodeLabels: String?
+
+    @Option(name: .customLong("kube-api-qps"), help: "QPS to the API server (kubeAPIQPS, default 50).")
+    var kubeAPIQPS: Double?
+
+    @Option(name: .customLong("kube-api-burst"), help: "Burst to the API server (kubeAPIBurst, default 100).")
+    var kubeAPIBurst: Int?
 
     /// The service proxy half's flags (see ProxyServices.swift).
     @OptionGroup var proxy: ProxyOptions
 
-    /// The kubelet API's flags (see KubeletServerWiring.swift).
-    @OptionGroup var kubeletServer: KubeletServerOptions
 
     /// The configuration file's settings with the flags applied over them.
     func resolve() throws -> KubeletConfiguration.Resolved {

@@ -61,6 +61,7 @@ final class ClusterSetup: Sendable {
         runtime: any ContainerRuntime,
         facts: NodeFacts,
         statusUpdateFrequency: Duration,
+        rootDir: String,
         logger: Logger
     ) -> [any Service] {
         self.engineBox.engine = engine
@@ -86,7 +87,7 @@ final class ClusterSetup: Sendable {
                     }
                     return facts
                 },
-                health: { await Self.health(engine: engine, runtime: runtime, started: started) },
+                health: { await Self.health(engine: engine, runtime: runtime, started: started, rootDir: rootDir) },
                 registration: self.registration,
                 configuration: nodeConfiguration,
                 logger: logger
@@ -120,7 +121,12 @@ final class ClusterSetup: Sendable {
 
     /// Ready unless the runtime reports itself not ready or the sync loop stalled, as upstream's
     /// `runtimeState` errors ("container runtime is down", "PLEG is not healthy").
-    static func health(engine: PodEngine, runtime: any ContainerRuntime, started: ContinuousClock.Instant) async -> NodeHealth {
+    static func health(
+        engine: PodEngine,
+        runtime: any ContainerRuntime,
+        started: ContinuousClock.Instant,
+        rootDir: String
+    ) async -> NodeHealth {
         var problems: [String] = []
         do {
             let status = try await runtime.status(verbose: false)
@@ -134,7 +140,36 @@ final class ClusterSetup: Sendable {
         if relist.duration(to: .now) > .seconds(180) {
             problems.append("PLEG is not healthy: pleg was last seen active \(relist.duration(to: .now)) ago; threshold is 3m0s")
         }
-        return NodeHealth(notReadyMessage: problems.isEmpty ? nil : problems.joined(separator: ", "))
+        let pressure = Self.pressure(rootDir: rootDir)
+        return NodeHealth(
+            notReadyMessage: problems.isEmpty ? nil : problems.joined(separator: ", "),
+            memoryPressure: pressure.memory,
+            diskPressure: pressure.disk,
+            pidPressure: pressure.pid
+        )
+    }
+
+    /// Upstream's default hard eviction thresholds: `memory.available<100Mi`, `nodefs.available<10%`,
+    /// `pid.available<10%` (of `kernel.pid_max`), read from /proc and statvfs.
+    static func pressure(rootDir: String) -> (memory: Bool, disk: Bool, pid: Bool) {
+        var memory = false
+        for line in Self.read("/proc/meminfo").split(separator: "\n") where line.hasPrefix("MemAvailable:") {
+            let kib = Int64(line.split(separator: " ").dropFirst().first ?? "") ?? Int64.max
+            memory = kib < 100 * 1024
+        }
+        var disk = false
+        var storage = statvfs()
+        if statvfs(FileManager.default.fileExists(atPath: rootDir) ? rootDir : "/", &storage) == 0, storage.f_blocks > 0 {
+            disk = Double(storage.f_bavail) / Double(storage.f_blocks) < 0.10
+        }
+        var pid = false
+        if let max = Int(Self.read("/proc/sys/kernel/pid_max")),
+            let field = Self.read("/proc/loadavg").split(separator: " ").dropFirst(3).first,
+            let running = Int(field.split(separator: "/").last ?? "")
+        {
+            pid = Double(max - running) / Double(max) < 0.10
+        }
+        return (memory, disk, pid)
     }
 
     /// The node's facts: identity, capacity and system information.
