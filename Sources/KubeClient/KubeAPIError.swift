@@ -149,7 +149,10 @@ extension KubeAPIError {
         if retryAfter == nil, let seconds = status?.details?.retryAfterSeconds, seconds > 0 {
             retryAfter = .seconds(Int(seconds))
         }
-        let code = Self.classify(httpStatus: httpStatus, reason: status?.reason)
+        var code = Self.classify(httpStatus: httpStatus, reason: status?.reason)
+        if status == nil, httpStatus == 409, request.hasPrefix("POST ") {
+            code = .alreadyExists  // client-go: a bare 409 to a create means the name is taken
+        }
         var message = status?.message ?? ""
         if message.isEmpty {
             message = Self.genericMessage(httpStatus: httpStatus, body: body)
@@ -197,35 +200,31 @@ extension KubeAPIError {
         }
     }
 
-    /// client-go's `NewGenericServerResponse` messages for answers without a Status.
+    /// client-go's `NewGenericServerResponse` messages for answers without a Status: a fixed sentence per code, the
+    /// server's text for 403, 406 and 415, and the quoted text for other 5xx.
     static func genericMessage(httpStatus: Int, body: [UInt8]) -> String {
-        let text = String(decoding: body.prefix(512), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: body.prefix(1024), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         switch httpStatus {
-        case 400: return "the server rejected our request for an unknown reason" + Self.suffix(text)
-        case 401: return "the server has asked for the client to provide credentials" + Self.suffix(text)
-        case 403: return "the server does not allow access to the requested resource" + Self.suffix(text)
-        case 404: return "the server could not find the requested resource" + Self.suffix(text)
-        case 405: return "the server does not allow this method on the requested resource" + Self.suffix(text)
-        case 409: return "the server reported a conflict" + Self.suffix(text)
-        case 410: return "the server has asked for the client to re-list" + Self.suffix(text)
-        case 415: return "the server does not support the media type sent" + Self.suffix(text)
-        case 422: return "the server rejected our request due to an error in our request" + Self.suffix(text)
+        case 400: return "the server rejected our request for an unknown reason"
+        case 401: return "the server has asked for the client to provide credentials"
+        case 403, 415: return text.isEmpty ? "the server responded with the status code \(httpStatus)" : text
+        case 404: return "the server could not find the requested resource"
+        case 405: return "the server does not allow this method on the requested resource"
+        case 406:
+            return text.isEmpty || text == "unknown"
+                ? "the server was unable to respond with a content type that the client supports" : text
+        case 409: return "the server reported a conflict"
+        case 422: return "the server rejected our request due to an error in our request"
         case 429: return "the server has received too many requests and has asked us to try again later"
-            + Self.suffix(text)
-        case 500:
-            return "an error on the server (\"\(text.isEmpty ? "unknown" : text)\") "
-                + "has prevented the request from succeeding"
-        case 503: return "the server is currently unable to handle the request" + Self.suffix(text)
+        case 503: return "the server is currently unable to handle the request"
         case 504:
             return "the server was unable to return a response in the time allotted, "
-                + "but may still be processing the request" + Self.suffix(text)
-        default: return "the server responded with the status code \(httpStatus) but did not return more information"
-            + Self.suffix(text)
+                + "but may still be processing the request"
+        case 500...:
+            return "an error on the server (\"\(text)\") has prevented the request from succeeding"
+        default:
+            return "the server responded with the status code \(httpStatus) but did not return more information"
         }
-    }
-
-    private static func suffix(_ text: String) -> String {
-        text.isEmpty ? "" : " (\(text))"
     }
 
     /// A transport failure of `request`.

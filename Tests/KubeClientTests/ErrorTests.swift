@@ -95,7 +95,22 @@ struct ErrorTests {
             status: 409,
             body: "{}",
             code: .conflict,
-            description: "Error from server (Conflict): the server reported a conflict ({})"
+            description: "Error from server (Conflict): the server reported a conflict"
+        ),
+        Case(
+            name: "410 without a Status",
+            status: 410,
+            body: "gone",
+            code: .gone,
+            description: "Error from server (Gone): the server responded with the status code 410 but did not return "
+                + "more information"
+        ),
+        Case(
+            name: "403 from a proxy",
+            status: 403,
+            body: "denied by policy",
+            code: .forbidden,
+            description: "Error from server (Forbidden): denied by policy"
         ),
     ]
 
@@ -134,6 +149,8 @@ struct ErrorTests {
             httpStatus: 409, body: Array(Self.cases[1].body.utf8), retryAfterHeader: nil, request: "POST x"
         )
         #expect(exists.isAlreadyExists && !exists.isConflict)
+        let bareCreate = KubeAPIError.fromResponse(httpStatus: 409, body: [], retryAfterHeader: nil, request: "POST x")
+        #expect(bareCreate.isAlreadyExists)
     }
 
     @Test("the client throws the decoded error; transport failures name the request")
