@@ -131,11 +131,34 @@ import Testing
         #expect(http.map(\.description) == ["10.1.0.1:8080", "10.1.0.2:8080", "10.1.0.3:8080", "10.1.0.4:8080"])
         #expect(http.map(\.isLocal) == [false, true, false, false])
         #expect(http.map(\.ready) == [true, true, false, false])
-        #expect(http.map(\.serving) == [true, true, true, false])
+        #expect(http.map(\.serving) == [true, true, true, true])  // unset serving counts as serving, as upstream
         #expect(http.map(\.terminating) == [false, false, true, false])
         let dns = try #require(converted.value[ServicePortName(namespace: "shop", name: "web", port: "dns", protocol: .udp)])
         #expect(dns.map(\.port) == [5353, 5353, 5353, 5353])
         #expect(converted.warnings.isEmpty)
+    }
+
+    @Test func duplicateAddressesPreferTheNonTerminatingEndpoint() throws {
+        func slice(_ name: String, terminating: Bool, node: String) -> EndpointSlice {
+            EndpointSlice(
+                metadata: ObjectMeta(name: name, namespace: "ns", labels: [EndpointSlice.serviceNameLabel: "s"]),
+                endpoints: [.init(addresses: ["10.1.0.1"], conditions: .init(ready: !terminating, serving: true,
+                                                                              terminating: terminating), nodeName: node)],
+                ports: [.init(name: "http", port: 80)])
+        }
+        let key = ServicePortName(namespace: "ns", name: "s", port: "http", protocol: .tcp)
+        // A new pod (slice b) reuses a terminating pod's IP (slice a): the running one wins.
+        let reused = ServiceProxyModel.endpoints(
+            of: [slice("a", terminating: true, node: "n1"), slice("b", terminating: false, node: "n2")], nodeName: "n1")
+        #expect(reused.value[key]?.map(\.terminating) == [false])
+        #expect(reused.value[key]?.map(\.isLocal) == [false])
+        let stale = ServiceProxyModel.endpoints(
+            of: [slice("a", terminating: false, node: "n1"), slice("b", terminating: true, node: "n2")], nodeName: "n1")
+        #expect(stale.value[key]?.map(\.terminating) == [false])
+        #expect(stale.value[key]?.map(\.isLocal) == [true])
+        // Without a node name nothing is local.
+        #expect(ServiceProxyModel.endpoints(of: [slice("a", terminating: false, node: "")], nodeName: "")
+            .value[key]?.map(\.isLocal) == [false])
     }
 
     @Test func slicesWithoutServiceLabelOrOfOtherFamiliesAreSkipped() {

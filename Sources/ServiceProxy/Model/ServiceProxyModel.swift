@@ -118,7 +118,9 @@ public enum ServiceProxyModel {
     }
 
     /// The endpoints of every service port the slices describe (upstream's `EndpointSliceCache`): IPv4 slices only,
-    /// the first address of each endpoint, duplicates (same `ip:port` in two slices) once, sorted by `ip:port`.
+    /// the first address of each endpoint, sorted by `ip:port` text. Unset conditions count as ready and serving and
+    /// not terminating, as upstream reads them. The same `ip:port` in two slices (taken in namespace/name order)
+    /// appears once: the later one, unless it is terminating.
     ///
     /// Slice ports are matched to service ports by name, so a service port whose `targetPort` is a container port
     /// name works as long as the slice carries the resolved number under the service port's name.
@@ -131,8 +133,7 @@ public enum ServiceProxyModel {
         of slices: [EndpointSlice], nodeName: String
     ) -> Converted<[ServicePortName: [EndpointInfo]]> {
         var warnings: [Warning] = []
-        var result: [ServicePortName: [EndpointInfo]] = [:]
-        var seen: [ServicePortName: Set<String>] = [:]
+        var byAddress: [ServicePortName: [String: EndpointInfo]] = [:]
         let ordered = slices.sorted {
             ($0.metadata.namespace, $0.metadata.name) < ($1.metadata.namespace, $1.metadata.name)
         }
@@ -166,25 +167,28 @@ public enum ServiceProxyModel {
                         }
                         continue
                     }
-                    let ready = endpoint.conditions?.ready ?? true
                     let info = EndpointInfo(
                         ip: ip,
                         port: Int(number),
-                        isLocal: endpoint.nodeName != nil && endpoint.nodeName == nodeName,
-                        ready: ready,
-                        serving: endpoint.conditions?.serving ?? ready,
+                        isLocal: !nodeName.isEmpty && endpoint.nodeName == nodeName,
+                        ready: endpoint.conditions?.ready ?? true,
+                        serving: endpoint.conditions?.serving ?? true,
                         terminating: endpoint.conditions?.terminating ?? false,
                         nodeName: endpoint.nodeName,
                         zone: endpoint.zone
                     )
-                    if seen[key, default: []].insert(info.description).inserted {
-                        result[key, default: []].append(info)
+                    // The same ip:port in two slices (an endpoint moving between slices, or a new pod reusing a
+                    // terminating pod's IP): the later one wins unless it is terminating.
+                    let address = info.description
+                    if byAddress[key]?[address] == nil || !info.terminating {
+                        byAddress[key, default: [:]][address] = info
                     }
                 }
             }
         }
-        for key in result.keys {
-            result[key]?.sort()
+        var result: [ServicePortName: [EndpointInfo]] = [:]
+        for (key, endpoints) in byAddress {
+            result[key] = endpoints.sorted { $0.key < $1.key }.map(\.value)
         }
         return Converted(value: result, warnings: warnings)
     }
