@@ -20,8 +20,8 @@ import Testing
         process.arguments = ["--kubeconfig", kubeconfig, "--cache-dir", directory + "/cache", "--request-timeout", "10s"] + arguments
         let stdoutPath = directory + "/stdout-\(UUID().uuidString)"
         let stderrPath = directory + "/stderr-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -95,7 +95,7 @@ import Testing
 
             // kubectl get pods -w: the initial Table, then a one-row Table per event.
             let watchOutput = directory + "/watch.out"
-            FileManager.default.createFile(atPath: watchOutput, contents: nil)
+            _ = FileManager.default.createFile(atPath: watchOutput, contents: nil)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.kubectl)
             process.arguments = ["--kubeconfig", kubeconfig, "--cache-dir", directory + "/cache", "get", "pods", "-w"]
