@@ -175,7 +175,7 @@ let package = Package(
         .testTarget(
             name: "KubeletServerTests",
             dependencies: [
-                "KubeletServer", "KubeAPI", "AgentTestKit",
+                "KubeletServer", "KubeAPI", "AgentTestKit", "FakeKubeAPIServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

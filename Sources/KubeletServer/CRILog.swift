@@ -48,7 +48,7 @@ public struct CRILogRecord: Sendable, Equatable {
 /// A CRI log line could not be parsed (upstream logs and skips such lines).
 public struct CRILogParseError: Error, Equatable, CustomStringConvertible {
     public var description: String
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }
 
 /// Renders parsed records as `kubectl logs` shows them, as upstream's `logWriter`: records older than `since` are

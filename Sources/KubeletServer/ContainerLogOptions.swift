@@ -17,6 +17,10 @@ public struct ContainerLogOptions: Sendable, Equatable {
     public struct Rejection: Error, Equatable {
         public var status: Int
         public var message: String
+        public init(status: Int, message: String) {
+            self.status = status
+            self.message = message
+        }
     }
 
     /// Decodes and validates a query (`a=b&c`, percent-encoded).
