@@ -78,4 +78,23 @@ struct EngineStateTests {
         // ...and the next relist still wakes the pod: relist is compared with relist.
         #expect(state.applyRelist(["u": dead], started: self.clock.now) == ["u"])
     }
+
+    @Test("a change a relist saw while a worker's newer read-back won is reported again by the next relist")
+    func changeRacingAWorkerIsNotLost() {
+        var state = EngineState(sources: ["file"])
+        _ = state.apply(source: "file", pods: [makePod("web", uid: "u")])
+        let ready = RuntimePod(uid: "u", name: "web", namespace: "default", sandboxes: [self.sandbox("u", name: "web", .ready)])
+        let stopped = RuntimePod(uid: "u", name: "web", namespace: "default", sandboxes: [self.sandbox("u", name: "web", .notReady)])
+        // The relist starts (and sees the sandbox stopped); meanwhile a worker writes its read-back from just before.
+        let relistStarted = self.clock.now
+        state.finishSync("u", outcome: PodSyncOutcome(runtimePod: ready, status: PodStatus()), now: self.clock.now)
+        #expect(state.applyRelist(["u": stopped], started: relistStarted) == ["u"])
+        // The worker's view won, so the worker synced on "ready"...
+        #expect(state.runtime["u"] == ready)
+        // ...and the next relist, seeing the same stopped sandbox, reports it again, now with the relist's view.
+        #expect(state.applyRelist(["u": stopped], started: self.clock.now) == ["u"])
+        #expect(state.runtime["u"] == stopped)
+        // Once seen, it is quiet.
+        #expect(state.applyRelist(["u": stopped], started: self.clock.now).isEmpty)
+    }
 }

@@ -226,12 +226,17 @@ struct EngineState {
     /// that (their view is newer). Returns the UIDs whose runtime state changed.
     mutating func applyRelist(_ pods: [String: RuntimePod], started: ContinuousClock.Instant) -> Set<String> {
         var merged = pods
+        var baseline = pods
         for (uid, stamp) in self.touched where stamp >= started {
             merged[uid] = self.runtime[uid]
+            // The worker's view wins for now, but what this relist saw is not taken as seen: the next relist
+            // compares with the older baseline again, so a change that raced with the worker's read-back (a
+            // container that died just after it) still becomes an event.
+            baseline[uid] = self.lastRelisted[uid]
         }
         self.touched = self.touched.filter { $0.value >= started }
         let events = PodLifecycleEvent.diff(old: self.lastRelisted, new: pods)
-        self.lastRelisted = pods
+        self.lastRelisted = baseline
         self.runtime = merged
         return Set(events.map(\.podUID))
     }
