@@ -12,23 +12,30 @@ enum TestNet {
         return cidr
     }
 
-    static func name(_ namespace: String, _ service: String, _ port: String = "p80", _ proto: TransportProtocol = .tcp)
+    static func name(
+        _ namespace: String, _ service: String, _ port: String = "p80", _ proto: TransportProtocol = .tcp
+    )
         -> ServicePortName
     {
         ServicePortName(namespace: namespace, name: service, port: port, protocol: proto)
     }
 
-    static func ep(_ ip: String, _ port: Int = 80, local: Bool = false, ready: Bool = true, serving: Bool? = nil,
-                   terminating: Bool = false) -> EndpointInfo {
-        EndpointInfo(ip: self.ip(ip), port: port, isLocal: local, ready: ready, serving: serving,
-                     terminating: terminating)
+    static func ep(
+        _ ip: String, _ port: Int = 80, local: Bool = false, ready: Bool = true, serving: Bool? = nil,
+        terminating: Bool = false
+    ) -> EndpointInfo {
+        EndpointInfo(
+            ip: self.ip(ip), port: port, isLocal: local, ready: ready, serving: serving,
+            terminating: terminating)
     }
 
     static let node = NodeContext(nodeName: "node1", nodeIP: ip("192.168.0.2"))
     static let config = ProxierConfig(clusterCIDR: cidr("10.0.0.0/8"))
 
     /// The representative services of the golden test, one per feature.
-    static func representative() -> (services: [ServicePortName: ServicePortInfo], endpoints: [ServicePortName: [EndpointInfo]]) {
+    static func representative() -> (
+        services: [ServicePortName: ServicePortInfo], endpoints: [ServicePortName: [EndpointInfo]]
+    ) {
         var services: [ServicePortName: ServicePortInfo] = [:]
         var endpoints: [ServicePortName: [EndpointInfo]] = [:]
         // ClusterIP, one endpoint.
@@ -60,7 +67,8 @@ enum TestNet {
             clusterIP: ip("172.30.0.47"), port: 53, protocol: .udp, internalPolicyLocal: true)
         endpoints[name("ns7", "svc7", "dns", .udp)] = [ep("10.180.0.7", 53)]
         // SCTP whose only endpoints are terminating: the serving ones are used.
-        services[name("ns8", "svc8", "", .sctp)] = ServicePortInfo(clusterIP: ip("172.30.0.48"), port: 7777, protocol: .sctp)
+        services[name("ns8", "svc8", "", .sctp)] = ServicePortInfo(
+            clusterIP: ip("172.30.0.48"), port: 7777, protocol: .sctp)
         endpoints[name("ns8", "svc8", "", .sctp)] = [
             ep("10.180.0.8", 7777, ready: false, serving: true, terminating: true),
             ep("10.180.0.9", 7777, ready: false, serving: false, terminating: true),

@@ -5,7 +5,9 @@ import Testing
     let compiler = IPTablesCompiler(config: TestNet.config)
 
     /// A partial sync applied over the previous full sync leaves exactly what a full sync of the new state writes.
-    @Test(arguments: ["endpoint removed", "endpoint added", "service removed", "service added", "affinity on", "no endpoints"])
+    @Test(arguments: [
+        "endpoint removed", "endpoint added", "service removed", "service added", "affinity on", "no endpoints",
+    ])
     func partialSyncEqualsFullSync(change: String) {
         let (services, endpoints) = TestNet.representative()
         let first = self.compiler.compile(services: services, endpoints: endpoints, node: TestNet.node)
@@ -64,7 +66,9 @@ import Testing
         let (services, endpoints) = TestNet.representative()
         let result = self.compiler.compile(
             services: services, endpoints: endpoints, node: TestNet.node,
-            options: IPTablesCompileOptions(existingNATChains: ["DOCKER", "KUBE-SVC-GONEGONEGONEGONE", "CNI-HOSTPORT-DNAT"]))
+            options: IPTablesCompileOptions(existingNATChains: [
+                "DOCKER", "KUBE-SVC-GONEGONEGONEGONE", "CNI-HOSTPORT-DNAT",
+            ]))
         #expect(result.deletedChains == ["KUBE-SVC-GONEGONEGONEGONE"])
         #expect(result.ruleset.table(.nat)?.deletedChains == ["KUBE-SVC-GONEGONEGONEGONE"])
         #expect(result.ruleset.table(.nat)?.declares("KUBE-SVC-GONEGONEGONEGONE") == true)
@@ -82,8 +86,10 @@ import Testing
         #expect(!result.largeClusterMode)
     }
 
-    @Test(arguments: [(2, "0.5000000000"), (3, "0.3333333333"), (4, "0.2500000000"), (6, "0.1666666667"),
-                      (7, "0.1428571429"), (2048, "0.0004882812"), (3000, "0.0003333333")])
+    @Test(arguments: [
+        (2, "0.5000000000"), (3, "0.3333333333"), (4, "0.2500000000"), (6, "0.1666666667"),
+        (7, "0.1428571429"), (2048, "0.0004882812"), (3000, "0.0003333333"),
+    ])
     func probabilitiesAreFormattedAsUpstream(n: Int, expected: String) {
         let name = TestNet.name("ns", "many")
         let eps = (0..<n).map { TestNet.ep("10.\($0 / 65536 % 256).\($0 / 256 % 256).\($0 % 256)") }
@@ -101,7 +107,8 @@ import Testing
     }
 
     @Test func nodePortAddressesRestrictTheTailRule() {
-        let config = ProxierConfig(localhostNodePorts: false, nodePortAddresses: [TestNet.ip("192.168.0.2"), TestNet.ip("127.0.0.1")])
+        let config = ProxierConfig(
+            localhostNodePorts: false, nodePortAddresses: [TestNet.ip("192.168.0.2"), TestNet.ip("127.0.0.1")])
         let result = IPTablesCompiler(config: config).compile(services: [:], endpoints: [:], node: TestNet.node)
         let tail = result.ruleset.rules(in: .nat, chain: "KUBE-SERVICES").map(\.spec)
         #expect(tail.count == 1)
@@ -124,9 +131,11 @@ import Testing
     @Test func jumpRulesAreUpstreams() {
         let jumps = self.compiler.jumpRules
         #expect(jumps.count == 14)
-        #expect(jumps.contains(IPTablesJumpRule(
-            table: .nat, from: "PREROUTING", to: "KUBE-SERVICES",
-            arguments: ["-m", "comment", "--comment", "kubernetes service portals", "-j", "KUBE-SERVICES"])))
+        #expect(
+            jumps.contains(
+                IPTablesJumpRule(
+                    table: .nat, from: "PREROUTING", to: "KUBE-SERVICES",
+                    arguments: ["-m", "comment", "--comment", "kubernetes service portals", "-j", "KUBE-SERVICES"])))
     }
 
     /// Random services and changes (seeded): after every partial sync, the kernel state (all restores applied in
@@ -139,7 +148,8 @@ import Testing
         var endpoints: [ServicePortName: [EndpointInfo]] = [:]
         func randomService(_ i: Int) -> (ServicePortName, ServicePortInfo, [EndpointInfo]) {
             let protocols: [TransportProtocol] = [.tcp, .udp, .sctp]
-            let name = TestNet.name("ns\(i % 3)", "s\(i)", rng.next() % 2 == 0 ? "" : "p", protocols[Int(rng.next() % 3)])
+            let name = TestNet.name(
+                "ns\(i % 3)", "s\(i)", rng.next() % 2 == 0 ? "" : "p", protocols[Int(rng.next() % 3)])
             var info = ServicePortInfo(clusterIP: IPv4Address(UInt32(0xAC1E_0000 + i)), port: 80)
             if rng.next() % 2 == 0 { info.nodePort = 30000 + i }
             if rng.next() % 3 == 0 { info.externalIPs = [IPv4Address(UInt32(0xC0A8_6300 + i))] }

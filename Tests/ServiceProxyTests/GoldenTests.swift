@@ -33,7 +33,9 @@ import Testing
         let partial = compiler.compile(
             services: services, endpoints: endpoints, node: TestNet.node,
             options: IPTablesCompileOptions(
-                changedServices: [ServiceName(namespace: "ns3", name: "svc3"), ServiceName(namespace: "ns1", name: "svc1")],
+                changedServices: [
+                    ServiceName(namespace: "ns3", name: "svc3"), ServiceName(namespace: "ns1", name: "svc1"),
+                ],
                 existingNATChains: full.activeNATChains))
         try self.check(partial.ruleset.render(), "representative-partial.rules")
         #expect(!partial.isFullSync)
@@ -41,8 +43,10 @@ import Testing
     }
 
     @Test func largeClusterModeDropsEndpointComments() throws {
-        let compiler = IPTablesCompiler(config: ProxierConfig(clusterCIDR: TestNet.cidr("10.0.0.0/8"),
-                                                              largeClusterEndpointsThreshold: 2))
+        let compiler = IPTablesCompiler(
+            config: ProxierConfig(
+                clusterCIDR: TestNet.cidr("10.0.0.0/8"),
+                largeClusterEndpointsThreshold: 2))
         let name = TestNet.name("ns1", "svc1")
         let result = compiler.compile(
             services: [name: ServicePortInfo(clusterIP: TestNet.ip("172.30.0.41"), port: 80)],
@@ -77,8 +81,9 @@ import Testing
             name("ns4", "svc4"): [TestNet.ep("10.180.0.4"), TestNet.ep("10.180.0.5", local: true)],
             name("ns5", "svc5"): [TestNet.ep("10.180.0.3")],
         ]
-        let compiler = IPTablesCompiler(config: ProxierConfig(
-            clusterCIDR: TestNet.cidr("10.0.0.0/8"), masqueradeRandomFully: false, includeCanary: false))
+        let compiler = IPTablesCompiler(
+            config: ProxierConfig(
+                clusterCIDR: TestNet.cidr("10.0.0.0/8"), masqueradeRandomFully: false, includeCanary: false))
         let result = compiler.compile(services: services, endpoints: endpoints, node: TestNet.node)
         try self.check(result.ruleset.render(), "upstream-overall.rules")
         #expect(result.natRuleCount == 51)

@@ -69,7 +69,8 @@ import Testing
     @Test func serviceBecomesOneInfoPerPort() throws {
         let service = try ManifestDecoding.decode(Service.self, from: Data(Self.serviceYAML.utf8), source: "web.yaml")
         let converted = ServiceProxyModel.servicePorts(of: service)
-        let http = try #require(converted.value[ServicePortName(namespace: "shop", name: "web", port: "http", protocol: .tcp)])
+        let http = try #require(
+            converted.value[ServicePortName(namespace: "shop", name: "web", port: "http", protocol: .tcp)])
         #expect(http.clusterIP == TestNet.ip("10.96.0.20"))
         #expect(http.port == 80 && http.nodePort == 30080)
         #expect(http.externalIPs == [TestNet.ip("192.168.99.1")])
@@ -78,13 +79,15 @@ import Testing
         #expect(http.sessionAffinity == .clientIP(timeoutSeconds: 10800))
         #expect(http.externalPolicyLocal && http.internalPolicyLocal)
         #expect(http.healthCheckNodePort == 31000)
-        #expect(converted.value[ServicePortName(namespace: "shop", name: "web", port: "dns", protocol: .udp)]?.port == 53)
+        #expect(
+            converted.value[ServicePortName(namespace: "shop", name: "web", port: "dns", protocol: .udp)]?.port == 53)
         #expect(converted.value[ServicePortName(namespace: "shop", name: "web", port: "sctp", protocol: .sctp)] != nil)
         #expect(converted.value.count == 3)
-        #expect(converted.warnings.map(\.description) == [
-            "Service shop/web: spec.externalIPs[2]: not an IP address: \"not-an-ip\"",
-            "Service shop/web: spec.loadBalancerSourceRanges[1]: not a CIDR: \"10.0.0.0/33\"",
-        ])
+        #expect(
+            converted.warnings.map(\.description) == [
+                "Service shop/web: spec.externalIPs[2]: not an IP address: \"not-an-ip\"",
+                "Service shop/web: spec.loadBalancerSourceRanges[1]: not a CIDR: \"10.0.0.0/33\"",
+            ])
     }
 
     @Test(arguments: ["None", ""]) func headlessServicesAreSkipped(clusterIP: String) {
@@ -121,19 +124,22 @@ import Testing
     }
 
     @Test func slicesBecomeSortedEndpointsPerPort() throws {
-        let slice = try ManifestDecoding.decode(EndpointSlice.self, from: Data(Self.sliceYAML.utf8), source: "slice.yaml")
+        let slice = try ManifestDecoding.decode(
+            EndpointSlice.self, from: Data(Self.sliceYAML.utf8), source: "slice.yaml")
         #expect(slice.serviceName == "web")
         var duplicate = slice
         duplicate.metadata.name = "web-def"
         duplicate.endpoints = [EndpointSlice.Endpoint(addresses: ["10.1.0.1"], nodeName: "node2")]
         let converted = ServiceProxyModel.endpoints(of: [slice, duplicate], nodeName: "node1")
-        let http = try #require(converted.value[ServicePortName(namespace: "shop", name: "web", port: "http", protocol: .tcp)])
+        let http = try #require(
+            converted.value[ServicePortName(namespace: "shop", name: "web", port: "http", protocol: .tcp)])
         #expect(http.map(\.description) == ["10.1.0.1:8080", "10.1.0.2:8080", "10.1.0.3:8080", "10.1.0.4:8080"])
         #expect(http.map(\.isLocal) == [false, true, false, false])
         #expect(http.map(\.ready) == [true, true, false, false])
         #expect(http.map(\.serving) == [true, true, true, true])  // unset serving counts as serving, as upstream
         #expect(http.map(\.terminating) == [false, false, true, false])
-        let dns = try #require(converted.value[ServicePortName(namespace: "shop", name: "web", port: "dns", protocol: .udp)])
+        let dns = try #require(
+            converted.value[ServicePortName(namespace: "shop", name: "web", port: "dns", protocol: .udp)])
         #expect(dns.map(\.port) == [5353, 5353, 5353, 5353])
         #expect(converted.warnings.isEmpty)
     }
@@ -142,8 +148,13 @@ import Testing
         func slice(_ name: String, terminating: Bool, node: String) -> EndpointSlice {
             EndpointSlice(
                 metadata: ObjectMeta(name: name, namespace: "ns", labels: [EndpointSlice.serviceNameLabel: "s"]),
-                endpoints: [.init(addresses: ["10.1.0.1"], conditions: .init(ready: !terminating, serving: true,
-                                                                              terminating: terminating), nodeName: node)],
+                endpoints: [
+                    .init(
+                        addresses: ["10.1.0.1"],
+                        conditions: .init(
+                            ready: !terminating, serving: true,
+                            terminating: terminating), nodeName: node)
+                ],
                 ports: [.init(name: "http", port: 80)])
         }
         let key = ServicePortName(namespace: "ns", name: "s", port: "http", protocol: .tcp)
@@ -157,8 +168,9 @@ import Testing
         #expect(stale.value[key]?.map(\.terminating) == [false])
         #expect(stale.value[key]?.map(\.isLocal) == [true])
         // Without a node name nothing is local.
-        #expect(ServiceProxyModel.endpoints(of: [slice("a", terminating: false, node: "")], nodeName: "")
-            .value[key]?.map(\.isLocal) == [false])
+        #expect(
+            ServiceProxyModel.endpoints(of: [slice("a", terminating: false, node: "")], nodeName: "")
+                .value[key]?.map(\.isLocal) == [false])
     }
 
     @Test func slicesWithoutServiceLabelOrOfOtherFamiliesAreSkipped() {
@@ -168,17 +180,26 @@ import Testing
             addressType: .ipv6, endpoints: [.init(addresses: ["fd00::1"])], ports: [.init(port: 80)])
         let converted = ServiceProxyModel.endpoints(of: [unlabeled, v6], nodeName: "n")
         #expect(converted.value.isEmpty)
-        #expect(converted.warnings.map(\.description) == ["EndpointSlice ns/x: metadata.labels: no kubernetes.io/service-name label"])
+        #expect(
+            converted.warnings.map(\.description) == [
+                "EndpointSlice ns/x: metadata.labels: no kubernetes.io/service-name label"
+            ])
     }
 
     @Test func namedTargetPortsResolveAgainstContainerPorts() {
         let containers = [
             Container(name: "a", ports: [ContainerPort(name: "metrics", containerPort: 9090)]),
-            Container(name: "b", ports: [ContainerPort(name: "web", containerPort: 8080),
-                                         ContainerPort(name: "dns", containerPort: 53, protocol: .udp)]),
+            Container(
+                name: "b",
+                ports: [
+                    ContainerPort(name: "web", containerPort: 8080),
+                    ContainerPort(name: "dns", containerPort: 53, protocol: .udp),
+                ]),
         ]
         #expect(ServiceProxyModel.targetPort(of: ServicePort(port: 80, targetPort: "web"), in: containers) == 8080)
-        #expect(ServiceProxyModel.targetPort(of: ServicePort(protocol: .udp, port: 53, targetPort: "dns"), in: containers) == 53)
+        #expect(
+            ServiceProxyModel.targetPort(of: ServicePort(protocol: .udp, port: 53, targetPort: "dns"), in: containers)
+                == 53)
         #expect(ServiceProxyModel.targetPort(of: ServicePort(port: 53, targetPort: "dns"), in: containers) == nil)
         #expect(ServiceProxyModel.targetPort(of: ServicePort(port: 80, targetPort: 9000), in: containers) == 9000)
         #expect(ServiceProxyModel.targetPort(of: ServicePort(port: 80), in: containers) == 80)

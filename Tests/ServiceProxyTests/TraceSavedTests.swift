@@ -10,8 +10,10 @@ import Testing
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     @Test func kernelSavedRulesTraceLikeTheCompiledOnes() throws {
-        let golden = try String(contentsOf: Self.fixtures.appendingPathComponent("representative-full.rules"), encoding: .utf8)
-        let save = try String(contentsOf: Self.fixtures.appendingPathComponent("representative-full.save"), encoding: .utf8)
+        let golden = try String(
+            contentsOf: Self.fixtures.appendingPathComponent("representative-full.rules"), encoding: .utf8)
+        let save = try String(
+            contentsOf: Self.fixtures.appendingPathComponent("representative-full.save"), encoding: .utf8)
         let compiler = IPTablesCompiler(config: TestNet.config)
         let compiled = try IPTablesRuleset.parse(save: golden).installingJumpRules(compiler.jumpRules)
         let live = try IPTablesRuleset.parse(save: save)
@@ -26,8 +28,10 @@ import Testing
             "192.168.99.66", "8.8.8.8",
         ]
         func summary(_ outcomes: [TraceOutcome]) -> [String] {
-            outcomes.map { "\($0.dnat ?? "-") \($0.verdict) \($0.masqueraded) \(Int(($0.probability * 10000).rounded()))" }
-                .sorted()
+            outcomes.map {
+                "\($0.dnat ?? "-") \($0.verdict) \($0.masqueraded) \(Int(($0.probability * 10000).rounded()))"
+            }
+            .sorted()
         }
         var differences: [String] = []
         var dnats = 0
@@ -41,7 +45,9 @@ import Testing
                                 protocol: proto, origin: origin)
                             let want = summary(try fromCompiled.trace(packet))
                             let got = summary(try fromKernel.trace(packet))
-                            if want != got { differences.append("\(source) -> \(destination):\(port)/\(proto) \(origin)") }
+                            if want != got {
+                                differences.append("\(source) -> \(destination):\(port)/\(proto) \(origin)")
+                            }
                             if want.contains(where: { !$0.hasPrefix("-") }) { dnats += 1 }
                         }
                     }

@@ -70,11 +70,15 @@ import Testing
     @Test func nodePortIsMasqueradedAndSpread() throws {
         let outcomes = try self.trace(self.tracer(), from: Self.outside, to: "192.168.0.2", port: 3003)
         #expect(Set(Self.dnats(outcomes).keys) == ["10.180.0.3:80", "10.180.0.4:80", "10.180.0.5:80"])
-        #expect(outcomes.allSatisfy { $0.masqueraded && $0.visited("KUBE-NODEPORTS") && $0.visited("KUBE-EXT-" + Self.hash("ns3", "svc3")) })
+        #expect(
+            outcomes.allSatisfy {
+                $0.masqueraded && $0.visited("KUBE-NODEPORTS") && $0.visited("KUBE-EXT-" + Self.hash("ns3", "svc3"))
+            })
     }
 
     @Test func nodePortOnLocalhostWorksFromTheNode() throws {
-        let outcomes = try self.trace(self.tracer(), from: TestNet.ip("127.0.0.1"), to: "127.0.0.1", port: 3003, origin: .local)
+        let outcomes = try self.trace(
+            self.tracer(), from: TestNet.ip("127.0.0.1"), to: "127.0.0.1", port: 3003, origin: .local)
         #expect(Set(Self.dnats(outcomes).keys) == ["10.180.0.3:80", "10.180.0.4:80", "10.180.0.5:80"])
     }
 
@@ -194,7 +198,8 @@ import Testing
         // Once a ready endpoint exists, the terminating one is no longer used.
         var (_, endpoints) = TestNet.representative()
         endpoints[TestNet.name("ns8", "svc8", "", .sctp)]?.append(TestNet.ep("10.180.0.10", 7777))
-        let ready = try self.trace(self.tracer(endpoints: endpoints), from: Self.pod, to: "172.30.0.48", port: 7777, .sctp)
+        let ready = try self.trace(
+            self.tracer(endpoints: endpoints), from: Self.pod, to: "172.30.0.48", port: 7777, .sctp)
         #expect(ready.map(\.dnat) == ["10.180.0.10:7777"])
     }
 
@@ -253,8 +258,9 @@ import Testing
 
     @Test func unknownMatchIsNamed() throws {
         let ruleset = IPTablesRuleset(tables: [
-            .init(name: .nat, chains: [.init("PREROUTING", policy: "ACCEPT")],
-                  rules: [.init(chain: "PREROUTING", spec: "-m frobnicate --frob 1 -j ACCEPT")])
+            .init(
+                name: .nat, chains: [.init("PREROUTING", policy: "ACCEPT")],
+                rules: [.init(chain: "PREROUTING", spec: "-m frobnicate --frob 1 -j ACCEPT")])
         ])
         #expect(throws: TraceError.self) { try PacketTracer(ruleset: ruleset, localAddresses: []) }
     }

@@ -160,7 +160,9 @@ extension EndpointSlice {
         public var appProtocol: String?
 
         /// Creates a `Port`; every parameter defaults to unset.
-        public init(name: String? = nil, protocol: NetworkProtocol? = nil, port: Int32? = nil, appProtocol: String? = nil) {
+        public init(
+            name: String? = nil, protocol: NetworkProtocol? = nil, port: Int32? = nil, appProtocol: String? = nil
+        ) {
             self.name = name
             self.protocol = `protocol`
             self.port = port

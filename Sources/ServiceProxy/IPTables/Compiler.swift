@@ -1,4 +1,3 @@
-
 /// The pure iptables rule compiler: services, endpoints and node context in, the `iptables-restore` input of
 /// upstream kube-proxy's iptables mode out (same chains, hash names, rules and comments).
 ///
@@ -210,7 +209,9 @@ public struct IPTablesCompiler: Sendable {
     /// them at the top of their chains.
     public var jumpRules: [IPTablesJumpRule] {
         let new = ["-m", "conntrack", "--ctstate", "NEW"]
-        func jump(_ table: IPTablesTable, _ from: String, _ to: String, _ comment: String, _ extra: [String] = [])
+        func jump(
+            _ table: IPTablesTable, _ from: String, _ to: String, _ comment: String, _ extra: [String] = []
+        )
             -> IPTablesJumpRule
         {
             let comment = comment.isEmpty ? [] : ["-m", "comment", "--comment", comment]
@@ -238,4 +239,3 @@ public struct IPTablesCompiler: Sendable {
         return rules
     }
 }
-

@@ -62,15 +62,19 @@ extension CompileState {
 
         let match = "-m \(proto) -p \(proto)"
         let port = info.port
+        let toClusterIP = "\(match) -d \(info.clusterIP) --dport \(port)"
+        let toNodePort = "\(match) --dport \(info.nodePort)"
+        let (internalTarget, internalComment) = internalFilter
+        let (externalTarget, externalComment) = externalFilter
         // Cluster IP.
         if hasInternal {
             self.nat.rule(
                 C.services,
-                "-m comment --comment \"\(svc) cluster IP\" \(match) -d \(info.clusterIP) --dport \(port) -j \(internalChain)")
+                "-m comment --comment \"\(svc) cluster IP\" \(toClusterIP) -j \(internalChain)")
         } else {
             self.filter.rule(
                 C.services,
-                "-m comment --comment \(internalFilter.1) \(match) -d \(info.clusterIP) --dport \(port) -j \(internalFilter.0)")
+                "-m comment --comment \(internalComment) \(toClusterIP) -j \(internalTarget)")
         }
         // External IPs.
         for ip in info.externalIPs {
@@ -82,7 +86,7 @@ extension CompileState {
             if !hasExternal {
                 self.filter.rule(
                     C.externalServices,
-                    "-m comment --comment \(externalFilter.1) \(match) -d \(ip) --dport \(port) -j \(externalFilter.0)")
+                    "-m comment --comment \(externalComment) \(match) -d \(ip) --dport \(port) -j \(externalTarget)")
             }
         }
         // Load-balancer IPs.
@@ -90,37 +94,41 @@ extension CompileState {
             if eps.hasAny {
                 self.nat.rule(
                     C.services,
-                    "-m comment --comment \"\(svc) loadbalancer IP\" \(match) -d \(ip) --dport \(port) -j \(loadBalancerChain)")
+                    "-m comment --comment \"\(svc) loadbalancer IP\" \(match) -d \(ip) --dport \(port) "
+                        + "-j \(loadBalancerChain)")
             }
             if usesFirewall {
                 self.filter.rule(
                     C.proxyFirewall,
-                    "-m comment --comment \"\(svc) traffic not accepted by \(chains.firewall)\" \(match) -d \(ip) --dport \(port) -j DROP")
+                    "-m comment --comment \"\(svc) traffic not accepted by \(chains.firewall)\" "
+                        + "\(match) -d \(ip) --dport \(port) -j DROP")
             }
         }
         if !hasExternal {
             for ip in info.loadBalancerVIPs {
                 self.filter.rule(
                     C.externalServices,
-                    "-m comment --comment \(externalFilter.1) \(match) -d \(ip) --dport \(port) -j \(externalFilter.0)")
+                    "-m comment --comment \(externalComment) \(match) -d \(ip) --dport \(port) -j \(externalTarget)")
             }
         }
         // Node port.
         if info.nodePort != 0 {
             if eps.hasAny {
                 self.nat.rule(
-                    C.nodePorts, "-m comment --comment \(svc) \(match) --dport \(info.nodePort) -j \(externalChain)")
+                    C.nodePorts, "-m comment --comment \(svc) \(toNodePort) -j \(externalChain)")
             }
             if !hasExternal {
                 self.filter.rule(
                     C.externalServices,
-                    "-m comment --comment \(externalFilter.1) -m addrtype --dst-type LOCAL \(match) --dport \(info.nodePort) -j \(externalFilter.0)")
+                    "-m comment --comment \(externalComment) -m addrtype --dst-type LOCAL \(toNodePort) "
+                        + "-j \(externalTarget)")
             }
         }
         if info.healthCheckNodePort != 0 {
             self.filter.rule(
                 C.nodePorts,
-                "-m comment --comment \"\(svc) health check node port\" -m tcp -p tcp --dport \(info.healthCheckNodePort) -j ACCEPT")
+                "-m comment --comment \"\(svc) health check node port\" -m tcp -p tcp "
+                    + "--dport \(info.healthCheckNodePort) -j ACCEPT")
         }
 
         // Per-service chains. The buffer is moved out so appends do not copy it.
@@ -150,14 +158,17 @@ extension CompileState {
                 if let cidr = self.config.clusterCIDR {
                     out.rule(
                         externalChain,
-                        "-m comment --comment \"pod traffic for \(svc) external destinations\" -s \(cidr) -j \(chains.cluster)")
+                        "-m comment --comment \"pod traffic for \(svc) external destinations\" -s \(cidr) "
+                            + "-j \(chains.cluster)")
                 }
                 out.rule(
                     externalChain,
-                    "-m comment --comment \"masquerade LOCAL traffic for \(svc) external destinations\" -m addrtype --src-type LOCAL -j \(C.markMasq)")
+                    "-m comment --comment \"masquerade LOCAL traffic for \(svc) external destinations\" "
+                        + "-m addrtype --src-type LOCAL -j \(C.markMasq)")
                 out.rule(
                     externalChain,
-                    "-m comment --comment \"route LOCAL traffic for \(svc) external destinations\" -m addrtype --src-type LOCAL -j \(chains.cluster)")
+                    "-m comment --comment \"route LOCAL traffic for \(svc) external destinations\" "
+                        + "-m addrtype --src-type LOCAL -j \(chains.cluster)")
             }
             if hasExternal {
                 out.rule(externalChain, "-j \(externalPolicyChain)")
@@ -236,7 +247,8 @@ extension CompileState {
             for endpoint in endpoints {
                 guard let target = endpointChains[endpoint] else { continue }
                 let comment = self.largeClusterMode ? "" : "-m comment --comment \"\(svc) -> \(endpoint)\" "
-                out.rule(chain, "\(comment)-m recent --name \(target) --rcheck --seconds \(timeout) --reap -j \(target)")
+                out.rule(
+                    chain, "\(comment)-m recent --name \(target) --rcheck --seconds \(timeout) --reap -j \(target)")
             }
         }
         let count = endpoints.count

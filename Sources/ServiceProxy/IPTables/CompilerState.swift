@@ -72,7 +72,8 @@ struct CompileState {
 
     /// The rules after every service: the tail call to KUBE-NODEPORTS and KUBE-FORWARD.
     mutating func writeTail() {
-        let comment = "-m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\""
+        let comment =
+            "-m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\""
         if let addresses = self.config.nodePortAddresses {
             for ip in addresses where !ip.isLoopback || self.config.localhostNodePorts {
                 self.nat.rule(C.services, "\(comment) -d \(ip) -j \(C.nodePorts)")

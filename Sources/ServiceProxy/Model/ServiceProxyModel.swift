@@ -67,16 +67,14 @@ public enum ServiceProxyModel {
             }
         }
         var sourceRanges: [IPv4CIDR] = []
-        if spec.type == .loadBalancer {
-            for (index, text) in spec.loadBalancerSourceRanges.enumerated() {
-                if let cidr = IPv4CIDR(text) {
-                    sourceRanges.append(cidr)
-                } else if !text.contains(":") {
-                    warnings.append(
-                        Warning(
-                            object: object, field: "spec.loadBalancerSourceRanges[\(index)]",
-                            message: "not a CIDR: \"\(text)\""))
-                }
+        for (index, text) in spec.loadBalancerSourceRanges.enumerated() {
+            if let cidr = IPv4CIDR(text) {
+                sourceRanges.append(cidr)
+            } else if !text.contains(":") {
+                warnings.append(
+                    Warning(
+                        object: object, field: "spec.loadBalancerSourceRanges[\(index)]",
+                        message: "not a CIDR: \"\(text)\""))
             }
         }
         let affinity: SessionAffinity =

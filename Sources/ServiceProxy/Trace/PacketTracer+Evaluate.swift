@@ -39,7 +39,9 @@ extension PacketTracer {
         var ended: Ending
     }
 
-    func evaluate(_ table: IPTablesTable, _ chain: String, _ state: FlowState, depth: Int = 0) throws(TraceError)
+    func evaluate(
+        _ table: IPTablesTable, _ chain: String, _ state: FlowState, depth: Int = 0
+    ) throws(TraceError)
         -> [ChainResult]
     {
         guard depth < 64 else {

@@ -54,7 +54,8 @@ public struct PacketTracer: Sendable {
                     let parsed = try TraceRule(rule.spec)
                     chains[table.name, default: [:]][rule.chain, default: []].append((parsed, rule.description))
                 } catch {
-                    throw TraceError(chain: "\(table.name)/\(rule.chain)", rule: rule.description, message: error.message)
+                    throw TraceError(
+                        chain: "\(table.name)/\(rule.chain)", rule: rule.description, message: error.message)
                 }
             }
         }

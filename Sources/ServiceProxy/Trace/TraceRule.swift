@@ -20,7 +20,9 @@ struct TraceRule {
         case jump(String)
         case accept, drop, reject, `return`
         case dnat(String)
-        case markOr(UInt32), markXor(UInt32), markSet(value: UInt32, mask: UInt32)
+        case markOr(UInt32)
+        case markXor(UInt32)
+        case markSet(value: UInt32, mask: UInt32)
         case masquerade
     }
 

@@ -69,7 +69,8 @@ public struct TraceOutcome: Hashable, Sendable, CustomStringConvertible {
     /// `DNAT 10.0.0.1:80 masq p=0.5 via nat/PREROUTING > ...`.
     public var description: String {
         let target = self.dnat.map { "DNAT \($0)" } ?? "\(self.verdict)"
-        return "\(target)\(self.masqueraded ? " masq" : "") p=\(self.probability) via \(self.chains.joined(separator: " > "))"
+        let masquerade = self.masqueraded ? " masq" : ""
+        return "\(target)\(masquerade) p=\(self.probability) via \(self.chains.joined(separator: " > "))"
     }
 }
 
