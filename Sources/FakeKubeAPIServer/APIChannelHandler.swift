@@ -72,6 +72,7 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.write(context: context, head: head, reply: .error(APIStatusError(code: 401, reason: "Unauthorized", message: "Unauthorized")))
             return
         }
+        if self.proxyNodeLogs(context: context, head: head, request: request) { return }
         switch self.core.router.route(request) {
         case .reply(let reply):
             self.write(context: context, head: head, reply: reply)

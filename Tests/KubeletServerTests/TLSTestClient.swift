@@ -10,6 +10,8 @@ struct TLSTestClient {
 
     var port: Int
     var clientCertificate: (certificate: String, key: String)?
+    /// Plain HTTP when false (the fake API server without TLS material).
+    var tls = true
 
     struct Response {
         var status: Int
@@ -28,7 +30,9 @@ struct TLSTestClient {
         return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: self.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
+                    if self.tls {
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
+                    }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     return try Channel(wrappingChannelSynchronously: channel)
                 }
