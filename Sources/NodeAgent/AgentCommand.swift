@@ -188,13 +188,14 @@ struct AgentRun {
             services.append(PodSourceService(source: source, engine: engine, logger: logger))
         }
         if let cluster {
-            let facts = ClusterSetup.facts(
+            var facts = ClusterSetup.facts(
                 nodeName: nodeName,
                 nodeIPs: nodeIPs,
                 labels: nodeLabels,
                 maxPods: settings.maxPods,
                 rootDir: self.options.rootDir
             )
+            facts.kubeletPort = Int32(KubeletServerWiring.port(self.options.kubeletServer, settings: settings))
             services += cluster.services(
                 engine: engine,
                 runtime: runtime,
@@ -233,6 +234,13 @@ struct AgentRun {
                 podsJSON: { Self.podList(engine) }
             )
             services.append(AgentHTTPServer(configuration: address, handler: handler, logger: logger))
+        }
+
+        if let kubeletServer = try KubeletServerWiring.service(
+            options: self.options.kubeletServer, settings: settings, nodeName: nodeName, nodeIPs: nodeIPs,
+            engine: engine, metrics: metrics, logger: logger)
+        {
+            services.append(kubeletServer)
         }
 
         logger.info(
