@@ -61,6 +61,7 @@ write_if_changed() {
 PACKAGES=(
     containerd runc containernetworking-plugins
     iptables ipset conntrack iproute2 kmod procps ca-certificates
+    openssl  # the kubelet API's self-signed serving certificate (and the fake API server's test PKI)
     socat  # the service proxy's network-namespace tests: small TCP/UDP backends and clients
     busybox-static
     protobuf-compiler libseccomp-dev libnl-3-dev libnl-genl-3-dev libipset-dev gcc libc6-dev
