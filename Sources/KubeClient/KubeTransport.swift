@@ -21,6 +21,9 @@ public protocol KubeTransport: Sendable {
 public final class HTTPClientTransport: KubeTransport {
     /// The underlying client.
     public let client: HTTPClient
+    /// With `tls-server-name`: request URLs are rewritten from the server's origin to one naming the TLS name, and
+    /// the HTTP client's DNS override connects that name to the server's real host.
+    private let rewrite: (from: String, to: String)?
 
     /// Creates the HTTP client.
     /// - Throws: ``KubeAPIError`` with code `configuration` when a certificate or key does not parse.
@@ -32,13 +35,28 @@ public final class HTTPClientTransport: KubeTransport {
         // Over HTTP/1.1 every open watch holds a connection; AsyncHTTPClient's default of 8 per host would queue
         // ordinary requests behind a handful of watches. (Over HTTP/2 they share one connection.)
         http.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
+        var rewrite: (from: String, to: String)? = nil
         if let tls = configuration.tls {
             http.tlsConfiguration = try Self.tlsConfiguration(tls, server: configuration.server)
+            if let serverName = tls.serverName, !serverName.isEmpty,
+                var components = URLComponents(string: configuration.server), let host = components.host,
+                host != serverName
+            {
+                // Connect to `host`, but send SNI for and verify the certificate against `serverName`.
+                http.dnsOverride[serverName] = host
+                components.host = serverName
+                if let renamed = components.string { rewrite = (configuration.server, renamed) }
+            }
         }
+        self.rewrite = rewrite
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
     }
 
     public func execute(_ request: HTTPClientRequest, timeout: Duration) async throws -> HTTPClientResponse {
+        var request = request
+        if let rewrite = self.rewrite, request.url.hasPrefix(rewrite.from) {
+            request.url = rewrite.to + request.url.dropFirst(rewrite.from.count)
+        }
         let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         return try await self.client.execute(request, timeout: .nanoseconds(nanoseconds))
     }

@@ -17,6 +17,8 @@ struct TestPKI {
         let pki = TestPKI(dir: dir)
         try "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"
             .write(toFile: dir + "/server.ext", atomically: true, encoding: .utf8)
+        try "subjectAltName=DNS:kubernetes\nextendedKeyUsage=serverAuth\n"
+            .write(toFile: dir + "/server-dns.ext", atomically: true, encoding: .utf8)
         try "extendedKeyUsage=clientAuth\n".write(toFile: dir + "/client.ext", atomically: true, encoding: .utf8)
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
         for ca in ["ca", "other-ca"] {
@@ -25,6 +27,8 @@ struct TestPKI {
         }
         try pki.openssl(["req"] + ec + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"])
         try pki.sign("server")
+        try pki.openssl(["req"] + ec + ["-keyout", "server-dns.key", "-out", "server-dns.csr", "-subj", "/CN=kube"])
+        try pki.sign("server-dns", ext: "server-dns.ext")
         try pki.openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "rsa.p8", "-out", "client-rsa.csr",
                          "-subj", "/O=system:nodes/CN=system:node:n1"])
         try pki.openssl(["rsa", "-in", "rsa.p8", "-traditional", "-out", "client-rsa.key"])
@@ -80,10 +84,14 @@ private final class NodeResponder: ChannelInboundHandler {
 
 @Suite("TLS with client certificates")
 struct TLSTests {
-    func withServer(_ pki: TestPKI, _ body: (Int) async throws -> Void) async throws {
+    func withServer(
+        _ pki: TestPKI,
+        certificate: String = "server",
+        _ body: (Int) async throws -> Void
+    ) async throws {
         var tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(pki.path("server.crt")).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: pki.path("server.key"), format: .pem))
+            certificateChain: try NIOSSLCertificate.fromPEMFile(pki.path("\(certificate).crt")).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: pki.path("\(certificate).key"), format: .pem))
         )
         tls.certificateVerification = .noHostnameVerification
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(pki.path("ca.crt")))
@@ -107,12 +115,18 @@ struct TLSTests {
         try await channel.close()
     }
 
-    func kubeconfig(_ pki: TestPKI, port: Int, key: String?, ca: String = "ca.crt", insecure: Bool = false) throws
-        -> KubeClientConfiguration
-    {
+    func kubeconfig(
+        _ pki: TestPKI,
+        port: Int,
+        key: String?,
+        ca: String = "ca.crt",
+        insecure: Bool = false,
+        serverName: String? = nil
+    ) throws -> KubeClientConfiguration {
+        let name = serverName.map { ", tls-server-name: \($0)" } ?? ""
         let cluster = insecure
             ? "{server: 'https://127.0.0.1:\(port)', insecure-skip-tls-verify: true}"
-            : "{server: 'https://127.0.0.1:\(port)', certificate-authority: \(ca)}"
+            : "{server: 'https://127.0.0.1:\(port)', certificate-authority: \(ca)\(name)}"
         let user = key.map { "{client-certificate: client-\($0).crt, client-key: client-\($0).key}" } ?? "{}"
         let text = """
             clusters: [{name: c, cluster: \(cluster)}]
@@ -163,6 +177,32 @@ struct TLSTests {
                 #expect(untrusted?.message.contains("CERTIFICATE_VERIFY_FAILED") == true)
                 #expect(untrusted?.isTransport == true)
                 #expect(untrusted?.request == "GET https://127.0.0.1:\(port)/api/v1/nodes/n1")
+            }
+        }
+    }
+
+    @Test("tls-server-name: the certificate is verified against that name, the connection goes to the server")
+    func serverName() async throws {
+        try await withTemporaryDirectory { dir in
+            let pki = try TestPKI.make(in: dir)
+            try await self.withServer(pki, certificate: "server-dns") { port in
+                // The server certificate names only `kubernetes`, not the address the client connects to.
+                let named = try await self.getNode(
+                    try self.kubeconfig(pki, port: port, key: "ec", serverName: "kubernetes")
+                )
+                #expect(named.metadata.name == "n1")
+                let unnamed = await #expect(throws: KubeAPIError.self) {
+                    _ = try await self.getNode(try self.kubeconfig(pki, port: port, key: "ec"), timeout: .seconds(1))
+                }
+                #expect(unnamed?.isTransport == true)
+                let wrong = await #expect(throws: KubeAPIError.self) {
+                    _ = try await self.getNode(
+                        try self.kubeconfig(pki, port: port, key: "ec", serverName: "kubernetes.invalid"),
+                        timeout: .seconds(1)
+                    )
+                }
+                #expect(wrong?.isTransport == true)
+                #expect(wrong?.request == "GET https://127.0.0.1:\(port)/api/v1/nodes/n1")
             }
         }
     }
