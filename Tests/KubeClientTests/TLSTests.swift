@@ -90,7 +90,8 @@ struct TLSTests {
         _ body: (Int) async throws -> Void
     ) async throws {
         var tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(pki.path("\(certificate).crt")).map { .certificate($0) },
+            certificateChain: try NIOSSLCertificate.fromPEMFile(pki.path("\(certificate).crt"))
+                .map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: pki.path("\(certificate).key"), format: .pem))
         )
         tls.certificateVerification = .noHostnameVerification
