@@ -72,6 +72,62 @@ extension RealNodeTests {
             }
         }
 
+        /// A startup probe holds the liveness probe off until it passes (the liveness probe here fails for the
+        /// first 6 s, so without the hold the container would be killed at once); an exec liveness probe whose
+        /// command hangs is cut at its 1 s timeout and counts as a failure (without the cut it would hang for 30 s
+        /// and the container would not be restarted within the wait).
+        @Test func startupHoldsLivenessAndHungExecProbesTimeOut() async throws {
+            try await self.withAgent(port: 10363) { agent in
+                try agent.write(
+                    "gated.yaml",
+                    """
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: gated}
+                    spec:
+                      terminationGracePeriodSeconds: 30
+                      containers:
+                      - name: slow-start
+                        image: docker.io/library/busybox:1.36
+                        imagePullPolicy: IfNotPresent
+                        command: ["sh", "-c", "sleep 6; touch /tmp/started; sleep 3600"]
+                        startupProbe:
+                          exec: {command: ["test", "-f", "/tmp/started"]}
+                          periodSeconds: 1
+                          failureThreshold: 30
+                        livenessProbe:
+                          exec: {command: ["test", "-f", "/tmp/started"]}
+                          periodSeconds: 1
+                          failureThreshold: 1
+                      - name: hangs
+                        image: docker.io/library/busybox:1.36
+                        imagePullPolicy: IfNotPresent
+                        command: ["sleep", "3600"]
+                        livenessProbe:
+                          exec: {command: ["sleep", "30"]}
+                          timeoutSeconds: 1
+                          periodSeconds: 1
+                          failureThreshold: 1
+                          terminationGracePeriodSeconds: 1
+                    """
+                )
+                func status(_ pod: Pod, _ name: String) -> KubeAPI.ContainerStatus? {
+                    pod.status?.containerStatuses.first { $0.name == name }
+                }
+                let hung = try await agent.waitForPod("gated", timeout: .seconds(25)) {
+                    (status($0, "hangs")?.restartCount ?? 0) >= 1
+                }
+                #expect(status(hung, "hangs")?.lastState?.terminated?.exitCode == 137)
+                #expect(agent.log.contains("timed out after 1"), "no exec timeout in the agent log")
+                let started = try await agent.waitForPod("gated", timeout: .seconds(40)) {
+                    status($0, "slow-start")?.started == true && status($0, "slow-start")?.ready == true
+                }
+                let slow = try #require(status(started, "slow-start"))
+                #expect(slow.restartCount == 0)
+                #expect(slow.lastState?.terminated == nil)
+            }
+        }
+
         /// A container whose liveness probe always fails is killed and restarted again and again, with growing
         /// gaps that stop growing at the node's cap. The cap is `crashLoopBackOff.maxContainerRestartPeriod: 15s`
         /// in a --config KubeletConfiguration, to keep the test short (about a minute): the back-off starts at
