@@ -22,9 +22,6 @@ struct RequestTests {
         #expect(APIResource.serviceAccounts.path(namespace: "ns", name: "default", subresource: "token")
             == "/api/v1/namespaces/ns/serviceaccounts/default/token")
         #expect(Event.resource.path(namespace: "ns") == "/api/v1/namespaces/ns/events")
-        #expect(EndpointSlice.resource.path(namespace: "ns")
-            == "/apis/discovery.k8s.io/v1/namespaces/ns/endpointslices")
-        #expect(Service.resource.path() == "/api/v1/services")
         #expect(ConfigMap.resource.path(namespace: "ns", name: "cfg") == "/api/v1/namespaces/ns/configmaps/cfg")
         #expect(Pod.resource.path(namespace: "a/b", name: "x y") == "/api/v1/namespaces/a%2Fb/pods/x%20y")
     }
