@@ -22,8 +22,8 @@ struct ProxyBenchmark {
         for size in options.sizes {
             let row = try await self.measure(size: size, runs: options.runs, counters: options.counters)
             rows.append(row)
-            print(Row.header)
-            for row in rows { print(row.line) }
+            let table = ([Row.header] + rows.map(\.line)).joined(separator: "\n") + "\n"
+            FileHandle.standardOutput.write(Data(table.utf8))
         }
     }
 
@@ -125,7 +125,11 @@ struct ProxyBenchmark {
                     }
                 }
             }
-            FileHandle.standardError.write(Data("size \(size) run \(run + 1)/\(runs) done\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    ("size \(size) run \(run + 1)/\(runs): floor \(floors.last!) s, cold \(colds.last!) s, "
+                        + "warm \(warms.last!) s, restart \(restarts.last!) s, partial \(partials.last!) s"
+                        + (countersTime.map { ", noflush+counters \($0) s" } ?? "") + "\n").utf8))
         }
         return Row(
             services: size, natRules: natRules, restoreMB: Double(inputBytes) / 1_000_000, floor: median(floors),

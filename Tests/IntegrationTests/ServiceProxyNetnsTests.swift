@@ -1,0 +1,165 @@
+import AgentTestKit
+import Foundation
+import Testing
+
+/// A Service (and optionally its EndpointSlice) as one manifest file.
+func proxyServiceManifest(
+    _ name: String, clusterIP: String, port: Int, protocol proto: String = "TCP", targetPort: Int,
+    nodePort: Int? = nil, clientIPAffinity: Bool = false, endpoints: [String]?
+) -> String {
+    var text = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: \(name), namespace: default}
+        spec:
+          type: \(nodePort == nil ? "ClusterIP" : "NodePort")
+          clusterIP: \(clusterIP)
+          sessionAffinity: \(clientIPAffinity ? "ClientIP" : "None")
+          ports:
+          - {port: \(port), protocol: \(proto), targetPort: \(targetPort)\(nodePort.map { ", nodePort: \($0)" } ?? "")}
+
+        """
+    if let endpoints {
+        text += """
+            ---
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata:
+              name: \(name)-1
+              namespace: default
+              labels: {kubernetes.io/service-name: \(name)}
+            addressType: IPv4
+            ports: [{port: \(targetPort), protocol: \(proto)}]
+            endpoints: [\(endpoints.map { "{addresses: [\"\($0)\"], conditions: {ready: true}}" }.joined(separator: ", "))]
+
+            """
+    }
+    return text
+}
+
+/// The service proxy with real traffic: the real `node-agent` binary (proxy only, `--service-manifest-path`) runs in
+/// a node namespace the test creates; a client namespace talks to backends in their own namespaces through it.
+@Suite(
+    "Service proxy in network namespaces",
+    .serialized,
+    .enabled(if: RealNode.enabled, "set NODEAGENT_ROOT_TESTS=1 (as root, with iptables, conntrack and socat)")
+)
+struct ServiceProxyNetnsTests {
+    /// Builds the network, starts the agent, runs `body`, and always tears the network down.
+    func withNetwork(backends: Int = 3, _ body: (ServiceProxyNetwork) async throws -> Void) async throws {
+        let network = try ServiceProxyNetwork(backends: backends)
+        defer { network.tearDown() }
+        do {
+            try network.startAgent()
+            try await body(network)
+        } catch {
+            Issue.record("agent log:\n\(network.agentLog.suffix(4000))")
+            throw error
+        }
+    }
+
+    /// Polls until a batch of `count` requests answers only from `expected` (and from each of them).
+    func waitForBackends(
+        _ network: ServiceProxyNetwork, _ address: String, port: Int, expected: Set<String>, count: Int = 24
+    ) async throws -> [String] {
+        try await poll("answers from exactly \(expected.sorted()) on \(address):\(port)", timeout: .seconds(20), interval: .milliseconds(200)) {
+            let answers = network.tcpAnswers(address, port: port, count: count)
+            return Set(answers) == expected ? answers : nil
+        }
+    }
+
+    @Test("ClusterIP reaches every backend; a removed endpoint gets no more traffic; NodePort works")
+    func clusterIPAndNodePort() async throws {
+        try await self.withNetwork { network in
+            try network.write(
+                "web.yaml",
+                proxyServiceManifest(
+                    "web", clusterIP: "10.96.0.10", port: 80, targetPort: 8080, nodePort: 30080,
+                    endpoints: (1...3).map(network.backendIP)))
+            _ = try await self.waitForBackends(network, "10.96.0.10", port: 80, expected: ["b1", "b2", "b3"])
+            _ = try await self.waitForBackends(network, network.nodeIP, port: 30080, expected: ["b1", "b2", "b3"])
+
+            try network.write(
+                "web.yaml",
+                proxyServiceManifest(
+                    "web", clusterIP: "10.96.0.10", port: 80, targetPort: 8080, nodePort: 30080,
+                    endpoints: [network.backendIP(1), network.backendIP(3)]))
+            _ = try await self.waitForBackends(network, "10.96.0.10", port: 80, expected: ["b1", "b3"])
+            // Stable: b2 is still serving, but no request reaches it any more.
+            let again = network.tcpAnswers("10.96.0.10", port: 80, count: 30)
+            #expect(!again.contains("b2"))
+            #expect(Set(again) == ["b1", "b3"])
+            let viaNodePort = network.tcpAnswers(network.nodeIP, port: 30080, count: 20)
+            #expect(Set(viaNodePort).isSubset(of: ["b1", "b3"]))
+        }
+    }
+
+    @Test("sessionAffinity ClientIP pins the client to one backend")
+    func sessionAffinity() async throws {
+        try await self.withNetwork { network in
+            try network.write(
+                "sticky.yaml",
+                proxyServiceManifest(
+                    "sticky", clusterIP: "10.96.0.20", port: 80, targetPort: 8080, clientIPAffinity: true,
+                    endpoints: (1...3).map(network.backendIP)))
+            let first = try await poll("the sticky service answering", timeout: .seconds(20), interval: .milliseconds(200)) {
+                try? network.tcp("10.96.0.20", port: 80).get()
+            }
+            let answers = network.tcpAnswers("10.96.0.20", port: 80, count: 20)
+            #expect(Set(answers) == [first], "answers: \(answers)")
+        }
+    }
+
+    @Test("a service without endpoints is rejected at once: connection refused, not a timeout")
+    func noEndpointsRejected() async throws {
+        try await self.withNetwork(backends: 1) { network in
+            try network.write(
+                "empty.yaml",
+                proxyServiceManifest("empty", clusterIP: "10.96.0.30", port: 80, targetPort: 8080, endpoints: []))
+            // A marker service tells when the rules are in place.
+            try network.write(
+                "marker.yaml",
+                proxyServiceManifest(
+                    "marker", clusterIP: "10.96.0.31", port: 80, targetPort: 8080, endpoints: [network.backendIP(1)]))
+            _ = try await self.waitForBackends(network, "10.96.0.31", port: 80, expected: ["b1"], count: 1)
+            switch network.tcp("10.96.0.30", port: 80, connectTimeout: 10) {
+            case .success(let answer):
+                Issue.record("a service without endpoints answered: \(answer)")
+            case .failure(let error):
+                #expect(error.stderr.contains("Connection refused"), "client error: \(error)")
+            }
+        }
+    }
+
+    @Test("UDP works, and a removed UDP endpoint's conntrack entry is deleted so the client moves on")
+    func udpConntrack() async throws {
+        try await self.withNetwork(backends: 2) { network in
+            try network.write(
+                "dns.yaml",
+                proxyServiceManifest(
+                    "dns", clusterIP: "10.96.0.53", port: 53, protocol: "UDP", targetPort: 5353,
+                    endpoints: [network.backendIP(1), network.backendIP(2)]))
+            try await network.waitForFirstSync()
+            // Always from the same source port: one conntrack entry, which sticks to its backend.
+            let first = try await poll("a UDP answer", timeout: .seconds(20), interval: .milliseconds(200)) {
+                try? network.udp("10.96.0.53", port: 53, sourcePort: 40053).get()
+            }
+            #expect(["b1", "b2"].contains(first))
+            let pinned = first == "b1" ? 1 : 2
+            let other = 3 - pinned
+            #expect(try network.udp("10.96.0.53", port: 53, sourcePort: 40053).get() == first)
+            #expect(network.conntrackUDP(natTo: network.backendIP(pinned)).contains("dport=53"))
+
+            try network.write(
+                "dns.yaml",
+                proxyServiceManifest(
+                    "dns", clusterIP: "10.96.0.53", port: 53, protocol: "UDP", targetPort: 5353,
+                    endpoints: [network.backendIP(other)]))
+            // The pinned backend still runs: only the deleted entry lets the same flow reach the other one.
+            _ = try await poll("the flow's conntrack entry to b\(pinned) gone", timeout: .seconds(20), interval: .milliseconds(200)) {
+                network.conntrackUDP(natTo: network.backendIP(pinned)).contains("dport=53") ? nil : true
+            }
+            #expect(try network.udp("10.96.0.53", port: 53, sourcePort: 40053).get() == "b\(other)")
+        }
+    }
+}
