@@ -34,11 +34,14 @@ enum NodeLogProxy {
             guard containers.count == 1 else {
                 throw APIStatusError(
                     code: 400, reason: "BadRequest",
-                    message: "a container name must be specified for pod \(name), choose one of: [\(containers.joined(separator: " "))]")
+                    message:
+                        "a container name must be specified for pod \(name), choose one of: [\(containers.joined(separator: " "))]"
+                )
             }
             container = containers[0]
         } else if !(containers + names("initContainers") + names("ephemeralContainers")).contains(container) {
-            throw APIStatusError(code: 400, reason: "BadRequest", message: "container \(container) is not valid for pod \(name)")
+            throw APIStatusError(
+                code: 400, reason: "BadRequest", message: "container \(container) is not valid for pod \(name)")
         }
         guard let nodeName = pod["spec"]["nodeName"].string, !nodeName.isEmpty else {
             throw APIStatusError(code: 400, reason: "BadRequest", message: "pod \(name) does not have a host assigned")
@@ -54,7 +57,9 @@ enum NodeLogProxy {
                 code: 500, reason: "InternalError", message: "node \(nodeName) has no address or kubelet port to reach")
         }
         let query = request.rawQuery.split(separator: "&").filter { !($0 == "container" || $0.hasPrefix("container=")) }
-        let path = "/containerLogs/\(namespace)/\(name)/\(container)" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        let path =
+            "/containerLogs/\(namespace)/\(name)/\(container)"
+            + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         return Target(host: host, port: Int(port), path: path)
     }
 
@@ -68,11 +73,14 @@ enum NodeLogProxy {
                     var tls = TLSConfiguration.makeClientConfiguration()
                     tls.certificateVerification = .none
                     if let material {
-                        tls.certificateChain = try NIOSSLCertificate.fromPEMFile(material.clientCertificatePath).map { .certificate($0) }
+                        tls.certificateChain = try NIOSSLCertificate.fromPEMFile(material.clientCertificatePath).map {
+                            .certificate($0)
+                        }
                         tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: material.clientKeyPath, format: .pem))
                     }
                     let context = try NIOSSLContext(configuration: tls)
-                    try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
+                    try channel.pipeline.syncOperations.addHandler(
+                        try NIOSSLClientHandler(context: context, serverHostname: nil))
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(relay)
                 }
@@ -83,8 +91,10 @@ enum NodeLogProxy {
                 downstream.closeFuture.whenComplete { _ in upstream.close(promise: nil) }
                 var headers = HTTPHeaders()
                 headers.add(name: "Host", value: "\(target.host):\(target.port)")
-                upstream.write(HTTPClientRequestPart.head(
-                    HTTPRequestHead(version: .http1_1, method: .GET, uri: target.path, headers: headers)), promise: nil)
+                upstream.write(
+                    HTTPClientRequestPart.head(
+                        HTTPRequestHead(version: .http1_1, method: .GET, uri: target.path, headers: headers)),
+                    promise: nil)
                 upstream.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
             case .failure(let error):
                 relay.fail("Get \"https://\(target.host):\(target.port)\(target.path)\": \(error)")
@@ -118,8 +128,10 @@ enum NodeLogProxy {
                 headers.add(name: "Content-Type", value: head.headers["Content-Type"].first ?? "text/plain")
                 headers.add(name: "Transfer-Encoding", value: "chunked")
                 headers.add(name: "Cache-Control", value: "no-cache, private")
-                self.downstream.writeAndFlush(HTTPServerResponsePart.head(
-                    HTTPResponseHead(version: self.requestHead.version, status: head.status, headers: headers)), promise: nil)
+                self.downstream.writeAndFlush(
+                    HTTPServerResponsePart.head(
+                        HTTPResponseHead(version: self.requestHead.version, status: head.status, headers: headers)),
+                    promise: nil)
             case .body(let buffer):
                 if self.streaming {
                     self.downstream.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
@@ -148,7 +160,9 @@ enum NodeLogProxy {
             guard !self.finished else { return }
             if !self.streaming {
                 let reason = AnyReason.name(self.status)
-                self.reply(APIStatusError(code: self.status, reason: reason, message: String(decoding: self.errorBody, as: UTF8.self)))
+                self.reply(
+                    APIStatusError(
+                        code: self.status, reason: reason, message: String(decoding: self.errorBody, as: UTF8.self)))
                 return
             }
             self.finished = true
@@ -170,7 +184,8 @@ enum NodeLogProxy {
             var headers = HTTPHeaders(reply.headers)
             headers.add(name: "Content-Length", value: String(reply.body.count))
             if !self.requestHead.isKeepAlive { headers.add(name: "Connection", value: "close") }
-            let head = HTTPResponseHead(version: self.requestHead.version, status: .init(statusCode: reply.status), headers: headers)
+            let head = HTTPResponseHead(
+                version: self.requestHead.version, status: .init(statusCode: reply.status), headers: headers)
             self.downstream.write(HTTPServerResponsePart.head(head), promise: nil)
             self.downstream.write(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: reply.body))), promise: nil)
             let keepAlive = self.requestHead.isKeepAlive
@@ -195,7 +210,9 @@ extension APIChannelHandler {
         } catch let error as APIStatusError {
             self.write(context: context, head: head, reply: .error(error))
         } catch {
-            self.write(context: context, head: head, reply: .error(APIStatusError(code: 500, reason: "InternalError", message: "\(error)")))
+            self.write(
+                context: context, head: head,
+                reply: .error(APIStatusError(code: 500, reason: "InternalError", message: "\(error)")))
         }
         return true
     }

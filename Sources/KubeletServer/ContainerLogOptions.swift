@@ -51,7 +51,8 @@ public struct ContainerLogOptions: Sendable, Equatable {
         if let text = values["sinceTime"], !text.isEmpty {
             guard let time = LogTimestamp(parsing: text) else { throw undecodable }
             // metav1.Time carries seconds only.
-            let seconds = time.nanosecondsSinceEpoch / 1_000_000_000 - (time.nanosecondsSinceEpoch % 1_000_000_000 < 0 ? 1 : 0)
+            let seconds =
+                time.nanosecondsSinceEpoch / 1_000_000_000 - (time.nanosecondsSinceEpoch % 1_000_000_000 < 0 ? 1 : 0)
             self.sinceTime = LogTimestamp(secondsSinceEpoch: seconds)
         }
         let invalid = Rejection(status: 422, message: #"{"message": "Invalid request."}"#)

@@ -28,7 +28,8 @@ public struct ContainerLogStream: Sendable {
     /// - Throws: ``ContainerLogError`` `failed to open log file "<path>": <reason>`.
     public func open() throws(ContainerLogError) -> FileHandle {
         guard let handle = FileHandle(forReadingAtPath: self.target.path) else {
-            let reason = FileManager.default.fileExists(atPath: self.target.path)
+            let reason =
+                FileManager.default.fileExists(atPath: self.target.path)
                 ? "permission denied" : "no such file or directory"
             throw ContainerLogError("failed to open log file \"\(self.target.path)\": \(reason)")
         }

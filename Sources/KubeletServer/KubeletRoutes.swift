@@ -69,7 +69,8 @@ public struct KubeletRoutes: Sendable {
     public func respond(method: String, uri: String) async -> Reply {
         let (path, query) = ContainerLogOptions.split(uri)
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
-        let known = ["/healthz", "/metrics", "/pods", "/pods/", "/runningpods", "/runningpods/"].contains(path)
+        let known =
+            ["/healthz", "/metrics", "/pods", "/pods/", "/runningpods", "/runningpods/"].contains(path)
             || segments.first == "containerLogs"
         guard known else { return .response(.text(404, "404 page not found\n")) }
         guard method == "GET" || method == "HEAD" else {
@@ -84,7 +85,8 @@ public struct KubeletRoutes: Sendable {
                     status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
                     body: Array(self.metricsText().utf8)))
         case "/pods", "/pods/":
-            return .response(KubeletResponse(status: 200, contentType: "application/json", body: Array(await self.podsJSON())))
+            return .response(
+                KubeletResponse(status: 200, contentType: "application/json", body: Array(await self.podsJSON())))
         case "/runningpods", "/runningpods/":
             return .response(self.runningPods())
         default:
@@ -144,7 +146,8 @@ public struct KubeletRoutes: Sendable {
                 spec: spec)
         }
         let list = PodList(apiVersion: "v1", kind: "PodList", items: items)
-        let body = (try? KubeJSON.encoder().encode(list)) ?? Data(#"{"kind":"PodList","apiVersion":"v1","items":[]}"#.utf8)
+        let body =
+            (try? KubeJSON.encoder().encode(list)) ?? Data(#"{"kind":"PodList","apiVersion":"v1","items":[]}"#.utf8)
         return KubeletResponse(status: 200, contentType: "application/json", body: Array(body))
     }
 }

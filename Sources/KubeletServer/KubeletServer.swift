@@ -23,7 +23,9 @@ public struct KubeletServer: Service {
         /// `--client-ca-file`: demand client certificates signed by this CA bundle.
         public var clientCAFile: String?
 
-        public init(host: String = "0.0.0.0", port: Int = 10250, certificate: ServingCertificate, clientCAFile: String? = nil) {
+        public init(
+            host: String = "0.0.0.0", port: Int = 10250, certificate: ServingCertificate, clientCAFile: String? = nil
+        ) {
             self.host = host
             self.port = port
             self.certificate = certificate
@@ -93,7 +95,9 @@ public struct KubeletServer: Service {
         let certificate = self.configuration.certificate
         do {
             var tls = TLSConfiguration.makeServerConfiguration(
-                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate.certificatePath).map { .certificate($0) },
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate.certificatePath).map {
+                    .certificate($0)
+                },
                 privateKey: .privateKey(try NIOSSLPrivateKey(file: certificate.keyPath, format: .pem))
             )
             if let clientCA = self.configuration.clientCAFile {
@@ -152,8 +156,10 @@ public struct KubeletServer: Service {
                         if response.status >= 400 { headers.add(name: "X-Content-Type-Options", value: "nosniff") }
                         if !keepAlive { headers.add(name: "Connection", value: "close") }
                         try await outbound.write(
-                            .head(HTTPResponseHead(version: request.version, status: .init(statusCode: response.status),
-                                                   headers: headers)))
+                            .head(
+                                HTTPResponseHead(
+                                    version: request.version, status: .init(statusCode: response.status),
+                                    headers: headers)))
                         if request.method != .HEAD {
                             try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
                         }

@@ -93,7 +93,8 @@ public struct LogTimestamp: Sendable, Hashable, Comparable {
         text += "\(pad(Int(secondOfDay % 3600 / 60), 2)):\(pad(Int(secondOfDay % 60), 2)).\(pad(Int(nanos), 9))"
         if self.offsetSeconds == 0 { return text + "Z" }
         let magnitude = abs(self.offsetSeconds)
-        return text + (self.offsetSeconds < 0 ? "-" : "+") + "\(pad(magnitude / 3600, 2)):\(pad(magnitude % 3600 / 60, 2))"
+        return text + (self.offsetSeconds < 0 ? "-" : "+")
+            + "\(pad(magnitude / 3600, 2)):\(pad(magnitude % 3600 / 60, 2))"
     }
 
     // Howard Hinnant's civil-calendar algorithms.

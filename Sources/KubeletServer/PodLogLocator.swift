@@ -49,13 +49,15 @@ public struct ContainerLogTarget: Sendable, Equatable {
         let instance: Int
         if previous {
             guard lastTerminated != nil else {
-                throw ContainerLogError("previous terminated container \"\(container)\" in pod \"\(podName)\" not found")
+                throw ContainerLogError(
+                    "previous terminated container \"\(container)\" in pod \"\(podName)\" not found")
             }
             // While an instance runs (or is the terminated state itself), the last one is the one before it;
             // while waiting to restart, the last terminated instance is the latest.
             instance = state?.running != nil || state?.terminated != nil ? count - 1 : count
             guard instance >= 0 else {
-                throw ContainerLogError("previous terminated container \"\(container)\" in pod \"\(podName)\" not found")
+                throw ContainerLogError(
+                    "previous terminated container \"\(container)\" in pod \"\(podName)\" not found")
             }
         } else if state?.running != nil || state?.terminated != nil || lastTerminated != nil {
             instance = count
@@ -63,20 +65,26 @@ public struct ContainerLogTarget: Sendable, Equatable {
             let reason = waiting.reason ?? ""
             switch reason {
             case "ErrImagePull":
-                throw ContainerLogError("container \"\(container)\" in pod \"\(podName)\" is waiting to start: image can't be pulled")
+                throw ContainerLogError(
+                    "container \"\(container)\" in pod \"\(podName)\" is waiting to start: image can't be pulled")
             case "ImagePullBackOff":
                 throw ContainerLogError(
-                    "container \"\(container)\" in pod \"\(podName)\" is waiting to start: trying and failing to pull image")
+                    "container \"\(container)\" in pod \"\(podName)\" is waiting to start: trying and failing to pull image"
+                )
             default:
-                throw ContainerLogError("container \"\(container)\" in pod \"\(podName)\" is waiting to start: \(reason)")
+                throw ContainerLogError(
+                    "container \"\(container)\" in pod \"\(podName)\" is waiting to start: \(reason)")
             }
         } else {
-            throw ContainerLogError("container \"\(container)\" in pod \"\(podName)\" is waiting to start - no logs yet")
+            throw ContainerLogError(
+                "container \"\(container)\" in pod \"\(podName)\" is waiting to start - no logs yet")
         }
         let uid = pod.metadata.uid
-        let directory = "\(podLogsDirectory)/\(pod.metadata.namespace.isEmpty ? "default" : pod.metadata.namespace)_\(podName)_\(uid)/\(container)"
-        return ContainerLogTarget(podUID: uid, containerName: container, instance: instance,
-                                  path: "\(directory)/\(instance).log")
+        let namespace = pod.metadata.namespace.isEmpty ? "default" : pod.metadata.namespace
+        let directory = "\(podLogsDirectory)/\(namespace)_\(podName)_\(uid)/\(container)"
+        return ContainerLogTarget(
+            podUID: uid, containerName: container, instance: instance,
+            path: "\(directory)/\(instance).log")
     }
 
     /// Whether this instance still runs in `pod` (a follower stops when it does not).

@@ -35,8 +35,11 @@ public struct ServingCertificate: Sendable, Equatable {
         case (nil, .some):
             throw ServingCertificateError("--tls-private-key-file needs --tls-cert-file")
         case (nil, nil):
-            let pair = ServingCertificate(certificatePath: certDirectory + "/kubelet.crt", keyPath: certDirectory + "/kubelet.key")
-            if FileManager.default.fileExists(atPath: pair.certificatePath), FileManager.default.fileExists(atPath: pair.keyPath) {
+            let pair = ServingCertificate(
+                certificatePath: certDirectory + "/kubelet.crt", keyPath: certDirectory + "/kubelet.key")
+            if FileManager.default.fileExists(atPath: pair.certificatePath),
+                FileManager.default.fileExists(atPath: pair.keyPath)
+            {
                 return pair
             }
             try pair.generate(hostname: hostname, addresses: addresses, openssl: openssl)

@@ -8,13 +8,19 @@ import PodSandbox
 
 /// The kubelet API's flags (upstream's names); `--address` and `--port` win over the config file's fields.
 struct KubeletServerOptions: ParsableArguments {
-    @Option(help: "The address of the kubelet API (HTTPS: /containerLogs, /pods, /runningpods/, /metrics, /healthz), default 0.0.0.0 (address).")
+    @Option(
+        help: ArgumentHelp(
+            "The address of the kubelet API (HTTPS: /containerLogs, /pods, /runningpods/, /metrics, /healthz), "
+                + "default 0.0.0.0 (address)."))
     var address: String?
 
     @Option(help: "The port of the kubelet API, default 10250; 0 disables it (port).")
     var port: Int?
 
-    @Option(help: "The kubelet API's serving certificate (PEM); without it <cert-dir>/kubelet.crt is used or generated self-signed.")
+    @Option(
+        help: ArgumentHelp(
+            "The kubelet API's serving certificate (PEM); without it <cert-dir>/kubelet.crt is used or generated "
+                + "self-signed."))
     var tlsCertFile: String?
 
     @Option(help: "The private key of --tls-cert-file (PEM).")

@@ -2,6 +2,7 @@ import AgentTestKit
 import FakeKubeAPIServer
 import Foundation
 import KubeAPI
+import Synchronization
 import Testing
 
 extension RealNodeTests {
@@ -31,7 +32,8 @@ extension RealNodeTests {
                 let root = (agent.manifestDirectory as NSString).deletingLastPathComponent
                 let kubeconfig = try server.kubeconfig(path: root + "/kubeconfig")
                 try agent.start(extraArguments: [
-                    "--kubeconfig", kubeconfig, "--sync-frequency", "2s", "--port", "10450", "--cert-dir", root + "/pki",
+                    "--kubeconfig", kubeconfig, "--sync-frequency", "2s", "--port", "10450", "--cert-dir",
+                    root + "/pki",
                 ])
                 do {
                     let node = try await server.waitFor(.nodes, name: "it-node", timeout: .seconds(30)) {
@@ -42,7 +44,7 @@ extension RealNodeTests {
                     // Each instance counts itself in an emptyDir; the first exits after a while, the second stays.
                     let script = """
                         n=$(cat /data/n 2>/dev/null || echo 0); echo $((n+1)) > /data/n; \
-                        echo run-$n line-a; echo run-$n line-b >&2; \
+                        echo run-$n line-a; echo run-$n line-b; \
                         if [ $n = 0 ]; then sleep 3; exit 1; fi; exec sleep 3600
                         """
                     let pod = apiPodJSON(
@@ -71,11 +73,41 @@ extension RealNodeTests {
                     #expect(previous.output == "run-0 line-a\nrun-0 line-b\n")
                     let tail = try await self.kubectl(kubeconfig, ["logs", "logs-web", "--tail=1"])
                     #expect(tail.output == "run-1 line-b\n")
-                    let stamped = try await self.kubectl(kubeconfig, ["logs", "logs-web", "--timestamps", "-c", "printer"])
-                    #expect(stamped.output.split(separator: "\n").allSatisfy { $0.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z run-1 line-[ab]$"#, options: .regularExpression) != nil })
+                    let stamped = try await self.kubectl(
+                        kubeconfig, ["logs", "logs-web", "--timestamps", "-c", "printer"])
+                    #expect(
+                        stamped.output.split(separator: "\n").allSatisfy {
+                            $0.range(
+                                of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z run-1 line-[ab]$"#,
+                                options: .regularExpression) != nil
+                        })
                     let missing = try await self.kubectl(kubeconfig, ["logs", "logs-web", "-c", "nope"])
                     #expect(missing.status != 0)
                     #expect(missing.output.contains("container nope is not valid for pod logs-web"))
+
+                    // `kubectl logs -f` streams, and ends when the container stops (the pod is deleted).
+                    let follower = Process()
+                    follower.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
+                    follower.arguments = ["--kubeconfig", kubeconfig, "logs", "-f", "logs-web"]
+                    let pipe = Pipe()
+                    follower.standardOutput = pipe
+                    let streamed = Mutex("")
+                    pipe.fileHandleForReading.readabilityHandler = { handle in
+                        let data = handle.availableData
+                        streamed.withLock { $0 += String(decoding: data, as: UTF8.self) }
+                    }
+                    try follower.run()
+                    defer { if follower.isRunning { follower.terminate() } }
+                    _ = try await poll("kubectl logs -f streaming") {
+                        streamed.withLock { $0 }.contains("run-1 line-b") ? true : nil
+                    }
+                    #expect(follower.isRunning)
+                    try server.delete(.pods, namespace: "default", name: "logs-web")
+                    _ = try await poll("kubectl logs -f ending with the container", timeout: .seconds(30)) {
+                        follower.isRunning ? nil : true
+                    }
+                    #expect(follower.terminationStatus == 0)
+                    #expect(streamed.withLock { $0 } == "run-1 line-a\nrun-1 line-b\n")
                 } catch {
                     agent.stop()
                     try? await AgentProcess.removeAllPods()

@@ -16,7 +16,10 @@ struct CRILogTests {
         let east = try #require(LogTimestamp(parsing: "2016-10-06T02:17:09.669794202+02:00"))
         #expect(east.formatted == "2016-10-06T02:17:09.669794202+02:00")
         #expect(east.nanosecondsSinceEpoch == stamp.nanosecondsSinceEpoch)
-        for bad in ["", "2016-10-06", "2016-13-06T00:17:09Z", "2016-10-06T00:17:09", "2016-10-06T00:17:09.Z", "x016-10-06T00:17:09Z"] {
+        for bad in [
+            "", "2016-10-06", "2016-13-06T00:17:09Z", "2016-10-06T00:17:09", "2016-10-06T00:17:09.Z",
+            "x016-10-06T00:17:09Z",
+        ] {
             #expect(LogTimestamp(parsing: bad) == nil, "\(bad)")
         }
     }
@@ -50,11 +53,13 @@ struct CRILogTests {
             "2016-10-06T00:17:10.5Z stderr F oops",
         ])
         var plain = CRILogRenderer()
-        #expect(String(decoding: plain.render(file: data, includeIncomplete: true).output, as: UTF8.self)
-            == "first half end\noops\n")
+        #expect(
+            String(decoding: plain.render(file: data, includeIncomplete: true).output, as: UTF8.self)
+                == "first half end\noops\n")
         var stamped = CRILogRenderer(timestamps: true)
-        #expect(String(decoding: stamped.render(file: data, includeIncomplete: true).output, as: UTF8.self)
-            == "2016-10-06T00:17:09.000000001Z first half end\n2016-10-06T00:17:10.500000000Z oops\n")
+        #expect(
+            String(decoding: stamped.render(file: data, includeIncomplete: true).output, as: UTF8.self)
+                == "2016-10-06T00:17:09.000000001Z first half end\n2016-10-06T00:17:10.500000000Z oops\n")
     }
 
     @Test func sinceSkipsOlderRecordsAndLimitBytesCutsAndStops() throws {
@@ -64,9 +69,11 @@ struct CRILogTests {
             "2024-01-01T00:00:03Z stdout F three",
         ])
         var since = CRILogRenderer(since: LogTimestamp(parsing: "2024-01-01T00:00:02Z"))
-        #expect(String(decoding: since.render(file: data, includeIncomplete: true).output, as: UTF8.self) == "two\nthree\n")
+        #expect(
+            String(decoding: since.render(file: data, includeIncomplete: true).output, as: UTF8.self) == "two\nthree\n")
         var limited = CRILogRenderer(limitBytes: 6)
-        #expect(String(decoding: limited.render(file: data, includeIncomplete: true).output, as: UTF8.self) == "one\ntw")
+        #expect(
+            String(decoding: limited.render(file: data, includeIncomplete: true).output, as: UTF8.self) == "one\ntw")
         #expect(limited.isExhausted)
     }
 
@@ -89,6 +96,7 @@ struct CRILogTests {
         #expect(String(decoding: partial.output, as: UTF8.self) == "done\n")
         #expect(partial.consumed == 35)
         var reading = CRILogRenderer()
-        #expect(String(decoding: reading.render(file: data, includeIncomplete: true).output, as: UTF8.self) == "done\nwrit")
+        #expect(
+            String(decoding: reading.render(file: data, includeIncomplete: true).output, as: UTF8.self) == "done\nwrit")
     }
 }

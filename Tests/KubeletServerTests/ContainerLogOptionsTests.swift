@@ -25,7 +25,8 @@ struct ContainerLogOptionsTests {
     }
 
     @Test func refusesWithUpstreamsStatusAndBody() {
-        #expect(throws: ContainerLogOptions.Rejection(status: 400, message: #"{"message": "Unable to decode query."}"#)) {
+        #expect(throws: ContainerLogOptions.Rejection(status: 400, message: #"{"message": "Unable to decode query."}"#))
+        {
             try self.options([("tailLines", "x")])
         }
         let invalid = ContainerLogOptions.Rejection(status: 422, message: #"{"message": "Invalid request."}"#)
@@ -37,7 +38,8 @@ struct ContainerLogOptionsTests {
 
     @Test func sinceSecondsCountsFromNow() throws {
         let now = try #require(LogTimestamp(parsing: "2024-01-01T00:01:00Z"))
-        #expect(try self.options([("sinceSeconds", "30")]).since(now: now) == LogTimestamp(parsing: "2024-01-01T00:00:30Z"))
+        #expect(
+            try self.options([("sinceSeconds", "30")]).since(now: now) == LogTimestamp(parsing: "2024-01-01T00:00:30Z"))
         #expect(try self.options([]).since(now: now) == nil)
     }
 
@@ -60,27 +62,42 @@ struct ContainerLogOptionsTests {
 
     @Test func picksTheInstanceAndItsFile() throws {
         let terminated = ContainerState(terminated: ContainerStateTerminated(exitCode: 1))
-        let running = self.pod(self.status(restarts: 2, state: ContainerState(running: ContainerStateRunning()), last: terminated))
-        let current = try ContainerLogTarget.resolve(pod: running, container: "c", previous: false, podLogsDirectory: "/logs")
+        let running = self.pod(
+            self.status(restarts: 2, state: ContainerState(running: ContainerStateRunning()), last: terminated))
+        let current = try ContainerLogTarget.resolve(
+            pod: running, container: "c", previous: false, podLogsDirectory: "/logs")
         #expect(current.path == "/logs/ns_web_u1/c/2.log")
         #expect(current.isRunning(in: running))
-        let previous = try ContainerLogTarget.resolve(pod: running, container: "c", previous: true, podLogsDirectory: "/logs")
+        let previous = try ContainerLogTarget.resolve(
+            pod: running, container: "c", previous: true, podLogsDirectory: "/logs")
         #expect(previous.path == "/logs/ns_web_u1/c/1.log")
         #expect(!previous.isRunning(in: running))
         // Waiting in back-off: the last terminated instance is the newest file, for both.
-        let backOff = self.pod(self.status(
-            restarts: 3, state: ContainerState(waiting: ContainerStateWaiting(reason: "CrashLoopBackOff")), last: terminated))
-        #expect(try ContainerLogTarget.resolve(pod: backOff, container: "c", previous: false, podLogsDirectory: "/l").instance == 3)
-        #expect(try ContainerLogTarget.resolve(pod: backOff, container: "c", previous: true, podLogsDirectory: "/l").instance == 3)
+        let backOff = self.pod(
+            self.status(
+                restarts: 3, state: ContainerState(waiting: ContainerStateWaiting(reason: "CrashLoopBackOff")),
+                last: terminated))
+        #expect(
+            try ContainerLogTarget.resolve(pod: backOff, container: "c", previous: false, podLogsDirectory: "/l")
+                .instance == 3)
+        #expect(
+            try ContainerLogTarget.resolve(pod: backOff, container: "c", previous: true, podLogsDirectory: "/l")
+                .instance == 3)
     }
 
     @Test func explainsWhyThereAreNoLogs() {
-        let creating = self.pod(self.status(restarts: 0, state: ContainerState(waiting: ContainerStateWaiting(reason: "ContainerCreating"))))
+        let creating = self.pod(
+            self.status(restarts: 0, state: ContainerState(waiting: ContainerStateWaiting(reason: "ContainerCreating")))
+        )
         #expect(throws: ContainerLogError("container \"c\" in pod \"web\" is waiting to start: ContainerCreating")) {
             try ContainerLogTarget.resolve(pod: creating, container: "c", previous: false, podLogsDirectory: "/l")
         }
-        let pulling = self.pod(self.status(restarts: 0, state: ContainerState(waiting: ContainerStateWaiting(reason: "ImagePullBackOff"))))
-        #expect(throws: ContainerLogError("container \"c\" in pod \"web\" is waiting to start: trying and failing to pull image")) {
+        let pulling = self.pod(
+            self.status(restarts: 0, state: ContainerState(waiting: ContainerStateWaiting(reason: "ImagePullBackOff"))))
+        #expect(
+            throws: ContainerLogError(
+                "container \"c\" in pod \"web\" is waiting to start: trying and failing to pull image")
+        ) {
             try ContainerLogTarget.resolve(pod: pulling, container: "c", previous: false, podLogsDirectory: "/l")
         }
         let fresh = self.pod(self.status(restarts: 0, state: ContainerState(running: ContainerStateRunning())))

@@ -28,7 +28,10 @@ struct KubeletServerTests {
         pod.spec.containers = [Container(name: "app", image: "busybox"), Container(name: "side", image: "pause")]
         var status = PodStatus()
         var app = ContainerStatus(name: "app", restartCount: restarts)
-        app.state = running ? ContainerState(running: ContainerStateRunning()) : ContainerState(terminated: ContainerStateTerminated(exitCode: 0))
+        app.state =
+            running
+            ? ContainerState(running: ContainerStateRunning())
+            : ContainerState(terminated: ContainerStateTerminated(exitCode: 0))
         if restarts > 0 { app.lastState = ContainerState(terminated: ContainerStateTerminated(exitCode: 1)) }
         var side = ContainerStatus(name: "side")
         side.state = ContainerState(waiting: ContainerStateWaiting(reason: waitingReason ?? "ContainerCreating"))
@@ -48,15 +51,23 @@ struct KubeletServerTests {
         pods: TestPods, clientCA: String? = nil, directory: String? = nil,
         _ body: (Int, Fixture) async throws -> Void
     ) async throws {
-        let root = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("kubelet-server-\(UUID().uuidString.prefix(8))").path
+        let root =
+            directory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+                "kubelet-server-\(UUID().uuidString.prefix(8))"
+            ).path
         let fixture = Fixture(directory: root)
         try FileManager.default.createDirectory(atPath: fixture.logDirectory, withIntermediateDirectories: true)
         try (Self.line(1, "stdout", "F", "zero-a") + Self.line(2, "stdout", "F", "zero-b")).write(
             toFile: fixture.logDirectory + "/0.log", atomically: true, encoding: .utf8)
-        try (Self.line(3, "stdout", "P", "one-") + Self.line(4, "stdout", "F", "a") + Self.line(5, "stderr", "F", "one-b")
-            + Self.line(6, "stdout", "F", "one-c")).write(toFile: fixture.logDirectory + "/1.log", atomically: true, encoding: .utf8)
+        try
+            (Self.line(3, "stdout", "P", "one-") + Self.line(4, "stdout", "F", "a")
+            + Self.line(5, "stderr", "F", "one-b")
+            + Self.line(6, "stdout", "F", "one-c")).write(
+                toFile: fixture.logDirectory + "/1.log", atomically: true, encoding: .utf8)
         let certificate = try ServingCertificate.resolve(
-            certificateFile: nil, keyFile: nil, certDirectory: root + "/pki", hostname: "test-node", addresses: ["127.0.0.1"])
+            certificateFile: nil, keyFile: nil, certDirectory: root + "/pki", hostname: "test-node",
+            addresses: ["127.0.0.1"])
         var routes = KubeletRoutes(
             locator: pods, podLogsDirectory: root + "/pods", metricsText: { "kubelet_running_pods 1\n" },
             podsJSON: { Data(#"{"kind":"PodList","apiVersion":"v1","items":[]}"#.utf8) })
@@ -90,7 +101,9 @@ struct KubeletServerTests {
             #expect(try await client.get("/containerLogs/ns/web/app?tailLines=1").body == "one-c\n")
             #expect(try await client.get("/containerLogs/ns/web/app?previous=true").body == "zero-a\nzero-b\n")
             #expect(try await client.get("/containerLogs/ns/web/app?limitBytes=8").body == "one-a\non")
-            #expect(try await client.get("/containerLogs/ns/web/app?sinceTime=2024-01-01T00%3A00%3A05Z").body == "one-b\none-c\n")
+            #expect(
+                try await client.get("/containerLogs/ns/web/app?sinceTime=2024-01-01T00%3A00%3A05Z").body
+                    == "one-b\none-c\n")
             #expect(
                 try await client.get("/containerLogs/ns/web/app?timestamps=true&tailLines=2").body
                     == "2024-01-01T00:00:05.000000000Z one-b\n2024-01-01T00:00:06.000000000Z one-c\n")
@@ -169,10 +182,15 @@ struct KubeletServerTests {
     }
 
     @Test func clientCertificatesAreRequiredWithAClientCA() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kubelet-ca-\(UUID().uuidString.prefix(8))").path
-        let material = try TLSMaterial.generate(in: root + "/ca", clientCommonName: "kube-apiserver", clientOrganization: "system:masters")
-        try await self.withServer(pods: TestPods([]), clientCA: material.caCertificatePath, directory: root) { port, _ in
-            let withCertificate = TLSTestClient(port: port, clientCertificate: (material.clientCertificatePath, material.clientKeyPath))
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kubelet-ca-\(UUID().uuidString.prefix(8))"
+        ).path
+        let material = try TLSMaterial.generate(
+            in: root + "/ca", clientCommonName: "kube-apiserver", clientOrganization: "system:masters")
+        try await self.withServer(pods: TestPods([]), clientCA: material.caCertificatePath, directory: root) {
+            port, _ in
+            let withCertificate = TLSTestClient(
+                port: port, clientCertificate: (material.clientCertificatePath, material.clientKeyPath))
             let body = try await withCertificate.get("/healthz").body
             #expect(body == "ok")
             await #expect(throws: (any Error).self) { try await TLSTestClient(port: port).get("/healthz") }
@@ -180,7 +198,9 @@ struct KubeletServerTests {
     }
 
     @Test func theSelfSignedCertificateIsMadeOnceAndReused() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kubelet-pki-\(UUID().uuidString.prefix(8))").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kubelet-pki-\(UUID().uuidString.prefix(8))"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let first = try ServingCertificate.resolve(
             certificateFile: nil, keyFile: nil, certDirectory: root, hostname: "node-1", addresses: ["10.0.0.5"])
@@ -192,10 +212,12 @@ struct KubeletServerTests {
         let mode = try FileManager.default.attributesOfItem(atPath: first.keyPath)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         #expect(throws: ServingCertificateError("--tls-cert-file needs --tls-private-key-file")) {
-            try ServingCertificate.resolve(certificateFile: "/x", keyFile: nil, certDirectory: root, hostname: "n", addresses: [])
+            try ServingCertificate.resolve(
+                certificateFile: "/x", keyFile: nil, certDirectory: root, hostname: "n", addresses: [])
         }
         #expect(throws: ServingCertificateError("--tls-cert-file /nope.crt: no such file")) {
-            try ServingCertificate.resolve(certificateFile: "/nope.crt", keyFile: "/nope.key", certDirectory: root, hostname: "n", addresses: [])
+            try ServingCertificate.resolve(
+                certificateFile: "/nope.crt", keyFile: "/nope.key", certDirectory: root, hostname: "n", addresses: [])
         }
     }
 }

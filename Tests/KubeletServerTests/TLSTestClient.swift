@@ -31,7 +31,8 @@ struct TLSTestClient {
             .connect(host: "127.0.0.1", port: self.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if self.tls {
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: context, serverHostname: nil))
                     }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     return try Channel(wrappingChannelSynchronously: channel)
