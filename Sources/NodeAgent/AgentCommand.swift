@@ -58,8 +58,8 @@ struct AgentRun {
             try ClusterSetup(
                 kubeconfig: path,
                 nodeName: nodeName,
-                qps: self.options.kubeAPIQPS ?? 50,
-                burst: self.options.kubeAPIBurst ?? 100,
+                qps: self.options.kubeAPIQPS ?? Double(settings.kubeAPIQPS),
+                burst: self.options.kubeAPIBurst ?? settings.kubeAPIBurst,
                 logger: logger
             )
         }
