@@ -119,7 +119,9 @@ final class ProbeTestServer: Sendable {
         let server = try await ProbeTestServer()
         let handlers = ProbeHandlers(exec: Self.noExec)
         let probe = Probe(httpGet: HTTPGetAction(path: path, port: .int(Int32(server.port))))
-        let outcome = await handlers.run(probe, kind: .readiness, target: self.target(), timeout: .seconds(1))
+        // Only /slow must time out; the others get room for a loaded machine (eleven requests for /loop).
+        let timeout: Duration = path == "/slow" ? .seconds(1) : .seconds(10)
+        let outcome = await handlers.run(probe, kind: .readiness, target: self.target(), timeout: timeout)
         #expect(outcome.result == expected, "\(path): \(outcome.message)")
         #expect((outcome.warning != nil) == (path == "/elsewhere"), "\(path): \(outcome)")
         await handlers.shutdown()
@@ -133,7 +135,8 @@ final class ProbeTestServer: Sendable {
         let handlers = ProbeHandlers(exec: Self.noExec)
         func run(_ path: String) async -> ProbeOutcome {
             let probe = Probe(httpGet: HTTPGetAction(path: path, port: .int(Int32(server.port))))
-            return await handlers.run(probe, kind: .readiness, target: self.target(), timeout: .seconds(1))
+            let timeout: Duration = path == "/slow" ? .seconds(1) : .seconds(10)
+            return await handlers.run(probe, kind: .readiness, target: self.target(), timeout: timeout)
         }
         let elsewhere = await run("/elsewhere")
         #expect(elsewhere.warning == "Probe terminated redirects, Response body: hi")
