@@ -85,6 +85,7 @@ let package = Package(
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
+            exclude: ["Design.md"],
             swiftSettings: swiftSettings
         ),
         .target(
