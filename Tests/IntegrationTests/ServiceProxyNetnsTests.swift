@@ -46,11 +46,13 @@ func proxyServiceManifest(
 )
 struct ServiceProxyNetnsTests {
     /// Builds the network, starts the agent, runs `body`, and always tears the network down.
-    func withNetwork(backends: Int = 3, _ body: (ServiceProxyNetwork) async throws -> Void) async throws {
+    func withNetwork(
+        backends: Int = 3, kubeletHalf: [String]? = nil, _ body: (ServiceProxyNetwork) async throws -> Void
+    ) async throws {
         let network = try ServiceProxyNetwork(backends: backends)
         defer { network.tearDown() }
         do {
-            try network.startAgent()
+            try network.startAgent(kubeletHalf: kubeletHalf)
             try await body(network)
         } catch {
             Issue.record("agent log:\n\(network.agentLog.suffix(4000))")
@@ -160,6 +162,37 @@ struct ServiceProxyNetnsTests {
                 network.conntrackUDP(natTo: network.backendIP(pinned)).contains("dport=53") ? nil : true
             }
             #expect(try network.udp("10.96.0.53", port: 53, sourcePort: 40053).get() == "b\(other)")
+        }
+    }
+
+    @Test("without a container runtime the daemon serves Services, reports the runtime not ready and keeps running")
+    func noRuntime() async throws {
+        let pods = FileManager.default.temporaryDirectory.appendingPathComponent("no-runtime-pods-\(UUID().uuidString.prefix(6))").path
+        try FileManager.default.createDirectory(atPath: pods, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: pods) }
+        let kubelet = [
+            "--pod-manifest-path", pods, "--container-runtime-endpoint", "unix:///run/node-agent-missing/containerd.sock",
+            "--healthz-port", "0",
+        ]
+        try await self.withNetwork(backends: 1, kubeletHalf: kubelet) { network in
+            try network.write(
+                "web.yaml",
+                proxyServiceManifest("web", clusterIP: "10.96.0.40", port: 80, targetPort: 8080, endpoints: [network.backendIP(1)]))
+            _ = try await self.waitForBackends(network, "10.96.0.40", port: 80, expected: ["b1"], count: 2)
+            _ = try await poll("the runtime reported not ready", timeout: .seconds(10), interval: .milliseconds(100)) {
+                network.agentLog.contains("container runtime not ready") ? true : nil
+            }
+            #expect(network.agent?.isRunning == true)
+            let health = network.proxyHealth("/healthz")
+            #expect(health.hasPrefix("HTTP/1.0 200") || health.hasPrefix("HTTP/1.1 200"), "healthz: \(health)")
+            #expect(health.contains("\"nodeEligible\": true"))
+            let metrics = network.proxyMetrics()
+            for name in [
+                "kubeproxy_sync_proxy_rules_duration_seconds_count", "kubeproxy_network_programming_duration_seconds_count",
+                "kubeproxy_sync_proxy_rules_iptables_restore_failures_total 0", "kubeproxy_sync_proxy_rules_last_timestamp_seconds",
+            ] {
+                #expect(metrics.contains(name), "missing \(name)")
+            }
         }
     }
 }

@@ -102,8 +102,9 @@ final class ServiceProxyNetwork: @unchecked Sendable {
         return process
     }
 
-    /// Starts the real `node-agent` binary inside the node namespace, proxy only, on ``manifestDirectory``.
-    func startAgent(extraArguments: [String] = []) throws {
+    /// Starts the real `node-agent` binary inside the node namespace on ``manifestDirectory``: proxy only, or with
+    /// `kubeletHalf`'s flags for the kubelet half.
+    func startAgent(kubeletHalf: [String]? = nil, extraArguments: [String] = []) throws {
         if !FileManager.default.fileExists(atPath: self.logPath) {
             FileManager.default.createFile(atPath: self.logPath, contents: nil)
         }
@@ -112,9 +113,9 @@ final class ServiceProxyNetwork: @unchecked Sendable {
         self.agent = try self.spawn(
             self.node,
             [
-                AgentProcess.binary, "--disable-kubelet", "--service-manifest-path", self.manifestDirectory,
+                AgentProcess.binary, "--service-manifest-path", self.manifestDirectory,
                 "--hostname-override", "it-node", "--node-ip", self.nodeIP, "--v", "2",
-            ] + extraArguments,
+            ] + (kubeletHalf ?? ["--disable-kubelet"]) + extraArguments,
             log: log)
     }
 
@@ -175,6 +176,14 @@ final class ServiceProxyNetwork: @unchecked Sendable {
         Self.run(
             ["ip", "netns", "exec", self.node, "socat", "-t5", "-", "TCP:127.0.0.1:10249,shut-none"],
             input: "GET /metrics HTTP/1.0\r\n\r\n"
+        ).stdout
+    }
+
+    /// A GET of the proxy's health server (from inside the node namespace): status line and body.
+    func proxyHealth(_ path: String) -> String {
+        Self.run(
+            ["ip", "netns", "exec", self.node, "socat", "-t5", "-", "TCP:127.0.0.1:10256,shut-none"],
+            input: "GET \(path) HTTP/1.0\r\n\r\n"
         ).stdout
     }
 
