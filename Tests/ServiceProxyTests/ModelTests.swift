@@ -116,6 +116,39 @@ import Testing
         #expect(ServiceProxyModel.servicePorts(of: service).value.keys.first?.description == "ns/a")
     }
 
+    @Test func topologyAwareRoutingIsReadFromAnnotationsAndTrafficDistribution() throws {
+        func aware(_ annotations: [String: String], _ distribution: String? = nil) -> Bool? {
+            let service = Service(
+                metadata: ObjectMeta(name: "t", namespace: "ns", annotations: annotations),
+                spec: ServiceSpec(
+                    ports: [ServicePort(port: 80)], clusterIP: "10.96.0.9", trafficDistribution: distribution))
+            return ServiceProxyModel.servicePorts(of: service).value.values.first?.topologyAware
+        }
+        #expect(aware([:]) == false)
+        #expect(aware(["service.kubernetes.io/topology-mode": "Auto"]) == true)
+        #expect(aware(["service.kubernetes.io/topology-mode": "disabled"]) == false)
+        #expect(
+            aware([
+                "service.kubernetes.io/topology-aware-hints": "Disabled", "service.kubernetes.io/topology-mode": "Auto",
+            ]) == false)
+        #expect(aware([:], "PreferClose") == true)
+        let yaml = """
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata: {name: t-1, namespace: ns, labels: {kubernetes.io/service-name: t}}
+            addressType: IPv4
+            ports: [{port: 80}]
+            endpoints:
+            - addresses: [10.1.0.1]
+              zone: a
+              hints: {forZones: [{name: a}, {name: b}]}
+            """
+        let slice = try ManifestDecoding.decode(EndpointSlice.self, from: Data(yaml.utf8), source: "t.yaml")
+        let endpoints = ServiceProxyModel.endpoints(of: [slice], nodeName: "n").value.values.first
+        #expect(endpoints?.first?.zoneHints == ["a", "b"])
+        #expect(endpoints?.first?.zone == "a")
+    }
+
     @Test func externalPolicyLocalNeedsExternalAccess() {
         let service = Service(
             metadata: ObjectMeta(name: "c", namespace: "ns"),

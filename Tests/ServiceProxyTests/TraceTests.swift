@@ -148,6 +148,31 @@ import Testing
         #expect(plain.allSatisfy { $0.recentEntries.isEmpty })
     }
 
+    @Test func topologyAwareRoutingUsesTheZoneHintedEndpoints() throws {
+        let name = TestNet.name("ns1", "svc1")
+        func outcome(aware: Bool, zone: String?, hints: [Set<String>]) throws -> Set<String> {
+            let info = ServicePortInfo(clusterIP: TestNet.ip("172.30.0.41"), port: 80, topologyAware: aware)
+            let eps = hints.enumerated().map { index, zones in
+                EndpointInfo(ip: TestNet.ip("10.180.0.\(index + 1)"), port: 80, zoneHints: zones)
+            }
+            let compiler = IPTablesCompiler(config: TestNet.config)
+            let node = NodeContext(nodeName: "node1", nodeIP: Self.nodeIP, zone: zone)
+            let ruleset = compiler.compile(services: [name: info], endpoints: [name: eps], node: node).ruleset
+            let tracer = try PacketTracer(
+                ruleset: ruleset.installingJumpRules(compiler.jumpRules), localAddresses: [Self.nodeIP])
+            return Set(Self.dnats(try self.trace(tracer, from: Self.pod, to: "172.30.0.41", port: 80)).keys)
+        }
+        let hinted: [Set<String>] = [["a"], ["b"], ["a"]]
+        #expect(try outcome(aware: true, zone: "a", hints: hinted) == ["10.180.0.1:80", "10.180.0.3:80"])
+        #expect(try outcome(aware: true, zone: "b", hints: hinted) == ["10.180.0.2:80"])
+        // Not asked for, no node zone, no endpoint for the zone, or one endpoint without hints: all endpoints.
+        let all: Set<String> = ["10.180.0.1:80", "10.180.0.2:80", "10.180.0.3:80"]
+        #expect(try outcome(aware: false, zone: "a", hints: hinted) == all)
+        #expect(try outcome(aware: true, zone: nil, hints: hinted) == all)
+        #expect(try outcome(aware: true, zone: "c", hints: hinted) == all)
+        #expect(try outcome(aware: true, zone: "a", hints: [["a"], [], ["a"]]) == all)
+    }
+
     @Test func loadBalancerSourceRangesAdmitAndDrop() throws {
         let tracer = try self.tracer()
         let allowed = try self.trace(tracer, from: TestNet.ip("203.0.113.5"), to: "5.6.7.8", port: 80)

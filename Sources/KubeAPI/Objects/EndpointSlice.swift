@@ -90,6 +90,8 @@ extension EndpointSlice {
         public var nodeName: String?
         /// The zone the endpoint is in.
         public var zone: String?
+        /// Where the endpoint should be used (topology-aware routing), set by the EndpointSlice controller.
+        public var hints: Hints?
 
         /// Creates an `Endpoint`; every parameter defaults to unset.
         public init(
@@ -97,17 +99,19 @@ extension EndpointSlice {
             conditions: Conditions? = nil,
             hostname: String? = nil,
             nodeName: String? = nil,
-            zone: String? = nil
+            zone: String? = nil,
+            hints: Hints? = nil
         ) {
             self.addresses = addresses
             self.conditions = conditions
             self.hostname = hostname
             self.nodeName = nodeName
             self.zone = zone
+            self.hints = hints
         }
 
         private enum CodingKeys: String, CodingKey {
-            case addresses, conditions, hostname, nodeName, zone
+            case addresses, conditions, hostname, nodeName, zone, hints
         }
 
         /// Decodes the object; a missing field takes the zero value Kubernetes gives it.
@@ -118,6 +122,7 @@ extension EndpointSlice {
             self.hostname = try container.value(.hostname)
             self.nodeName = try container.value(.nodeName)
             self.zone = try container.value(.zone)
+            self.hints = try container.value(.hints)
         }
 
         /// Encodes the object, leaving out unset fields as Kubernetes does.
@@ -128,6 +133,45 @@ extension EndpointSlice {
             try container.encodeIfPresent(self.hostname, forKey: .hostname)
             try container.encodeIfPresent(self.nodeName, forKey: .nodeName)
             try container.encodeIfPresent(self.zone, forKey: .zone)
+            try container.encodeIfPresent(self.hints, forKey: .hints)
+        }
+    }
+
+    /// Topology hints of an endpoint (`discovery.EndpointHints`).
+    public struct Hints: Codable, Hashable, Sendable {
+        /// The zones that should use this endpoint.
+        public var forZones: [ForZone]
+
+        /// Creates hints.
+        public init(forZones: [ForZone] = []) {
+            self.forZones = forZones
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case forZones
+        }
+
+        /// Decodes the object; a missing field takes the zero value Kubernetes gives it.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.forZones = try container.value(.forZones, default: [])
+        }
+
+        /// Encodes the object, leaving out empty fields as Kubernetes does.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(nonEmpty: self.forZones, forKey: .forZones)
+        }
+    }
+
+    /// A zone an endpoint is hinted for (`discovery.ForZone`).
+    public struct ForZone: Codable, Hashable, Sendable {
+        /// The zone's name.
+        public var name: String
+
+        /// Creates the hint.
+        public init(name: String) {
+            self.name = name
         }
     }
 

@@ -118,6 +118,8 @@ public struct ServiceSpec: Codable, Hashable, Sendable {
     public var ipFamilyPolicy: String?
     /// Whether endpoints that are not ready are published anyway.
     public var publishNotReadyAddresses: Bool?
+    /// How traffic is spread over the endpoints, e.g. `PreferClose` (topology-aware routing).
+    public var trafficDistribution: String?
 
     /// Creates a `ServiceSpec`; every parameter defaults to unset.
     public init(
@@ -137,7 +139,8 @@ public struct ServiceSpec: Codable, Hashable, Sendable {
         healthCheckNodePort: Int32? = nil,
         ipFamilies: [String] = [],
         ipFamilyPolicy: String? = nil,
-        publishNotReadyAddresses: Bool? = nil
+        publishNotReadyAddresses: Bool? = nil,
+        trafficDistribution: String? = nil
     ) {
         self.ports = ports
         self.selector = selector
@@ -156,12 +159,13 @@ public struct ServiceSpec: Codable, Hashable, Sendable {
         self.ipFamilies = ipFamilies
         self.ipFamilyPolicy = ipFamilyPolicy
         self.publishNotReadyAddresses = publishNotReadyAddresses
+        self.trafficDistribution = trafficDistribution
     }
 
     private enum CodingKeys: String, CodingKey {
         case ports, selector, clusterIP, clusterIPs, type, externalIPs, sessionAffinity, sessionAffinityConfig
         case loadBalancerIP, loadBalancerSourceRanges, externalName, externalTrafficPolicy, internalTrafficPolicy
-        case healthCheckNodePort, ipFamilies, ipFamilyPolicy, publishNotReadyAddresses
+        case healthCheckNodePort, ipFamilies, ipFamilyPolicy, publishNotReadyAddresses, trafficDistribution
     }
 
     /// Decodes the object; a missing field takes the zero value Kubernetes gives it.
@@ -184,6 +188,7 @@ public struct ServiceSpec: Codable, Hashable, Sendable {
         self.ipFamilies = try container.value(.ipFamilies, default: [])
         self.ipFamilyPolicy = try container.value(.ipFamilyPolicy)
         self.publishNotReadyAddresses = try container.value(.publishNotReadyAddresses)
+        self.trafficDistribution = try container.value(.trafficDistribution)
     }
 
     /// Encodes the object, leaving out unset and empty fields as Kubernetes does.
@@ -206,6 +211,7 @@ public struct ServiceSpec: Codable, Hashable, Sendable {
         try container.encode(nonEmpty: self.ipFamilies, forKey: .ipFamilies)
         try container.encodeIfPresent(self.ipFamilyPolicy, forKey: .ipFamilyPolicy)
         try container.encodeIfPresent(self.publishNotReadyAddresses, forKey: .publishNotReadyAddresses)
+        try container.encodeIfPresent(self.trafficDistribution, forKey: .trafficDistribution)
     }
 }
 

@@ -1,4 +1,4 @@
-/// The endpoints each traffic policy uses (upstream's `CategorizeEndpoints`, without topology hints).
+/// The endpoints each traffic policy uses (upstream's `CategorizeEndpoints`).
 struct CategorizedEndpoints {
     /// Endpoints of `Cluster` policy: the ready ones, or if none is ready, the serving terminating ones.
     var cluster: [EndpointInfo] = []
@@ -9,9 +9,13 @@ struct CategorizedEndpoints {
     /// Whether the service has a usable endpoint anywhere.
     var hasAny = false
 
-    init(_ endpoints: [EndpointInfo], _ info: ServicePortInfo) {
+    init(_ endpoints: [EndpointInfo], _ info: ServicePortInfo, zone: String? = nil) {
         if info.usesClusterEndpoints {
-            self.cluster = endpoints.filter(\.ready)
+            if let zone = Self.topologyZone(endpoints, info, zone) {
+                self.cluster = endpoints.filter { $0.ready && $0.zoneHints.contains(zone) }
+            } else {
+                self.cluster = endpoints.filter(\.ready)
+            }
             if self.cluster.isEmpty {
                 self.cluster = endpoints.filter { $0.serving && $0.terminating }
             }
@@ -52,5 +56,17 @@ struct CategorizedEndpoints {
         }
         let localSet = Set(self.local)
         self.reachable = endpoints.filter { clusterSet.contains($0) || localSet.contains($0) }
+    }
+
+    /// The zone to route by (upstream's `canUseTopology`): the service asks for it, the node has a zone, every
+    /// ready endpoint has zone hints and one is hinted for this zone. Serving-terminating fallback ignores topology.
+    static func topologyZone(_ endpoints: [EndpointInfo], _ info: ServicePortInfo, _ zone: String?) -> String? {
+        guard info.topologyAware, let zone, !zone.isEmpty else { return nil }
+        var hasEndpointForZone = false
+        for endpoint in endpoints where endpoint.ready {
+            if endpoint.zoneHints.isEmpty { return nil }
+            if endpoint.zoneHints.contains(zone) { hasEndpointForZone = true }
+        }
+        return hasEndpointForZone ? zone : nil
     }
 }

@@ -21,7 +21,7 @@ extension CompileState {
             chains = ServiceChainNames(name)
             cache.services[name] = chains
         }
-        let eps = CategorizedEndpoints(allEndpoints, info)
+        let eps = CategorizedEndpoints(allEndpoints, info, zone: self.node.zone)
 
         let usesClusterChain = !eps.cluster.isEmpty && info.usesClusterEndpoints
         let usesLocalChain = !eps.local.isEmpty && info.usesLocalEndpoints

@@ -16,6 +16,8 @@ public struct EndpointInfo: Hashable, Sendable, Comparable, CustomStringConverti
     public var nodeName: String?
     /// The zone, when known.
     public var zone: String?
+    /// The zones the EndpointSlice controller hinted this endpoint for (`hints.forZones`); empty when none.
+    public var zoneHints: Set<String>
 
     /// Creates the endpoint; by default ready, serving, not terminating, not local.
     public init(
@@ -26,7 +28,8 @@ public struct EndpointInfo: Hashable, Sendable, Comparable, CustomStringConverti
         serving: Bool? = nil,
         terminating: Bool = false,
         nodeName: String? = nil,
-        zone: String? = nil
+        zone: String? = nil,
+        zoneHints: Set<String> = []
     ) {
         self.ip = ip
         self.port = port
@@ -36,6 +39,7 @@ public struct EndpointInfo: Hashable, Sendable, Comparable, CustomStringConverti
         self.terminating = terminating
         self.nodeName = nodeName
         self.zone = zone
+        self.zoneHints = zoneHints
     }
 
     /// `ip:port`, as upstream's `String()`; hashed into the KUBE-SEP- chain name and used in `--to-destination`.
@@ -51,10 +55,14 @@ public struct NodeContext: Hashable, Sendable {
     public var nodeName: String
     /// The node's primary IPv4 address (a load-balancer source range containing it also admits the node itself).
     public var nodeIP: IPv4Address?
+    /// The node's `topology.kubernetes.io/zone` label: services with topology-aware routing use the endpoints
+    /// hinted for it. A change needs a full sync, as upstream's `OnTopologyChange`.
+    public var zone: String?
 
     /// Creates the context.
-    public init(nodeName: String, nodeIP: IPv4Address? = nil) {
+    public init(nodeName: String, nodeIP: IPv4Address? = nil, zone: String? = nil) {
         self.nodeName = nodeName
         self.nodeIP = nodeIP
+        self.zone = zone
     }
 }

@@ -32,6 +32,10 @@ public struct ServicePortInfo: Hashable, Sendable {
     public var internalPolicyLocal: Bool
     /// The health-check node port (`LoadBalancer` + `Local` external policy); 0 when none.
     public var healthCheckNodePort: Int
+    /// Topology-aware routing is asked for: `spec.trafficDistribution` is set, or the
+    /// `service.kubernetes.io/topology-mode` (or older `topology-aware-hints`) annotation is set and not `disabled`.
+    /// Used only when every ready endpoint carries zone hints and one is for this node's zone.
+    public var topologyAware: Bool
 
     /// Creates the info; only the cluster IP and port are required.
     public init(
@@ -45,7 +49,8 @@ public struct ServicePortInfo: Hashable, Sendable {
         sessionAffinity: SessionAffinity = .none,
         externalPolicyLocal: Bool = false,
         internalPolicyLocal: Bool = false,
-        healthCheckNodePort: Int = 0
+        healthCheckNodePort: Int = 0,
+        topologyAware: Bool = false
     ) {
         self.clusterIP = clusterIP
         self.port = port
@@ -58,6 +63,7 @@ public struct ServicePortInfo: Hashable, Sendable {
         self.externalPolicyLocal = externalPolicyLocal
         self.internalPolicyLocal = internalPolicyLocal
         self.healthCheckNodePort = healthCheckNodePort
+        self.topologyAware = topologyAware
     }
 
     /// Whether traffic can reach the port other than on its cluster IP (node port, external or load-balancer IP).

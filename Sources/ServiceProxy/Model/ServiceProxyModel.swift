@@ -87,6 +87,14 @@ public enum ServiceProxyModel {
         let externalLocal = externallyAccessible && spec.externalTrafficPolicy == .local
         let healthCheckNodePort =
             spec.type == .loadBalancer && spec.externalTrafficPolicy == .local ? Int(spec.healthCheckNodePort ?? 0) : 0
+        // The deprecated annotation wins over the newer one; trafficDistribution makes both moot.
+        let annotations = service.metadata.annotations
+        let hintsAnnotation =
+            annotations["service.kubernetes.io/topology-aware-hints"]
+            ?? annotations["service.kubernetes.io/topology-mode"] ?? ""
+        let topologyAware =
+            spec.trafficDistribution != nil
+            || !(hintsAnnotation.isEmpty || hintsAnnotation == "disabled" || hintsAnnotation == "Disabled")
         let name = ServiceName(namespace: service.metadata.namespace, name: service.metadata.name)
         var result: [ServicePortName: ServicePortInfo] = [:]
         for (index, port) in spec.ports.enumerated() {
@@ -109,7 +117,8 @@ public enum ServiceProxyModel {
                 sessionAffinity: affinity,
                 externalPolicyLocal: externalLocal,
                 internalPolicyLocal: spec.internalTrafficPolicy == .local,
-                healthCheckNodePort: healthCheckNodePort
+                healthCheckNodePort: healthCheckNodePort,
+                topologyAware: topologyAware
             )
         }
         return Converted(value: result, warnings: warnings)
@@ -173,7 +182,8 @@ public enum ServiceProxyModel {
                         serving: endpoint.conditions?.serving ?? true,
                         terminating: endpoint.conditions?.terminating ?? false,
                         nodeName: endpoint.nodeName,
-                        zone: endpoint.zone
+                        zone: endpoint.zone,
+                        zoneHints: Set(endpoint.hints?.forZones.map(\.name) ?? [])
                     )
                     // The same ip:port in two slices (an endpoint moving between slices, or a new pod reusing a
                     // terminating pod's IP): the later one wins unless it is terminating.
