@@ -72,6 +72,8 @@ struct AgentOptions: ParsableArguments {
     /// The service proxy half's flags (see ProxyServices.swift).
     @OptionGroup var proxy: ProxyOptions
 
+    /// The kubelet API's flags (see KubeletServerWiring.swift).
+    @OptionGroup var kubeletServer: KubeletServerOptions
 
     /// The configuration file's settings with the flags applied over them.
     func resolve() throws -> KubeletConfiguration.Resolved {
