@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(CoreFoundation)
-import CoreFoundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif
