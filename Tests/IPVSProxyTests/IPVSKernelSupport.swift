@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import IPVSProxy
 import ServiceProxy
@@ -52,8 +55,12 @@ final class Child: Sendable {
         try self.process.run()
     }
 
+    /// Kills the process (SIGKILL: a socket it holds is reset when it was opened with `linger=0`) and waits up to
+    /// five seconds for it to be reaped.
     func stop() {
-        if self.process.isRunning { self.process.terminate() }
-        self.process.waitUntilExit()
+        guard self.process.isRunning else { return }
+        kill(self.process.processIdentifier, SIGKILL)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while self.process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
     }
 }
