@@ -23,7 +23,10 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 echo "==> swift test (NODEAGENT_ROOT_TESTS=$root_tests)"
 set +e
-swift test --skip-build 2>&1 | tee "$log"
+# The IPVS kernel suites need a kernel with IPVS; in root mode they run in the QEMU VM below instead.
+ipvs_skip=()
+[ "$root_tests" = 1 ] && ipvs_skip=(--skip 'IPVSKernel|IPVSTraffic')
+swift test --skip-build "${ipvs_skip[@]}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 [ "$status" = 0 ] || exit "$status"
@@ -35,4 +38,22 @@ if [ "$root_tests" = 1 ]; then
         grep -E 'Test .* skipped|Suite .* skipped' "$log" >&2
         exit 1
     fi
+fi
+
+if [ "$root_tests" = 1 ]; then
+    # IPVS mode against a real IPVS/ipset kernel: the test bundle runs in a QEMU VM (scripts/ipvs-vm), where
+    # NODEAGENT_IPVS_VM=1 turns a skip into a failure. A failure here fails the script.
+    echo "==> IPVS suites in the QEMU VM"
+    vm_log=$(mktemp)
+    set +e
+    scripts/ipvs-vm/run.sh --timeout 110 -- .build/debug/node-agentPackageTests.xctest --testing-library swift-testing \
+        --filter 'IPVSKernel|IPVSTraffic' 2>&1 | tee "$vm_log"
+    vm_status=${PIPESTATUS[0]}
+    set -e
+    if [ "$vm_status" = 0 ] && grep -E 'Test .* skipped|Suite .* skipped' "$vm_log" >/dev/null; then
+        echo "error: IPVS tests were skipped inside the VM" >&2
+        vm_status=1
+    fi
+    rm -f "$vm_log"
+    [ "$vm_status" = 0 ] || exit "$vm_status"
 fi
