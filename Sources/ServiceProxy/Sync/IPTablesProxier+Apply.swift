@@ -29,11 +29,16 @@ extension IPTablesProxier {
                 services: plan.services, endpoints: plan.endpoints, node: self.settings.node,
                 options: IPTablesCompileOptions(
                     changedServices: full ? nil : plan.batch.changedServices, existingNATChains: existing))
-            let input = IPTablesApplier.insertingJumps(missingJumps, into: compilation.ruleset.render())
+            // A partial sync is one restore; a large full sync is restored in stages (see stagedForRestore).
+            let stages = full && self.settings.fullSyncStageRules > 0
+                ? compilation.ruleset.stagedForRestore(maxRules: self.settings.fullSyncStageRules)
+                : [compilation.ruleset]
+            var inputs = stages.map { $0.render() }
+            inputs[inputs.count - 1] = IPTablesApplier.insertingJumps(missingJumps, into: inputs[inputs.count - 1])
             let restoreStart = self.clock.now
             compileDuration = compileStart.duration(to: restoreStart)
-            restoreBytes = input.utf8.count
-            try await self.applier.restore(input)
+            restoreBytes = inputs.reduce(0) { $0 + $1.utf8.count }
+            for input in inputs { try await self.applier.restore(input) }
             applyDuration += restoreStart.duration(to: self.clock.now)
             deleted = compilation.deletedChains
             // The sync counts as done (health, timestamps) only once stale UDP flows are gone too.

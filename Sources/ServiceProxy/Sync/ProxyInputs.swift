@@ -31,6 +31,7 @@ public struct ProxyInputs: Sendable {
     /// EndpointSlices by `namespace/name`, and the service each belongs to.
     private var slices: [ServiceName: EndpointSlice] = [:]
     private var slicesOfService: [ServiceName: Set<ServiceName>] = [:]
+    private var serviceOfSlice: [ServiceName: ServiceName] = [:]
     /// When each pending service first changed (or its objects' `last-change-trigger-time`), for
     /// `network_programming_duration_seconds`.
     private var changeTimes: [ServiceName: Date] = [:]
@@ -146,7 +147,8 @@ public struct ProxyInputs: Sendable {
     private mutating func recordPorts(
         _ name: ServiceName, _ ports: [ServicePortName: ServicePortInfo], trigger: Date?, now: Date
     ) -> ChangeKind? {
-        let pending = self.portChanges.update(name, previous: self.appliedPorts[name], current: ports)
+        // No ports and no service are the same thing (nil), so an add undone before a sync leaves nothing pending.
+        let pending = self.portChanges.update(name, previous: self.appliedPorts[name], current: ports.isEmpty ? nil : ports)
         self.noteTime(name, pending: pending || self.endpointChanges.keys.contains(name), trigger ?? now)
         return pending ? .service : nil
     }
@@ -157,16 +159,16 @@ public struct ProxyInputs: Sendable {
         var services: Set<ServiceName> = []
         for slice in slices {
             let sliceKey = ServiceName(namespace: slice.metadata.namespace, name: slice.metadata.name)
-            for (service, var members) in self.slicesOfService where members.contains(sliceKey) {
-                members.remove(sliceKey)
-                self.slicesOfService[service] = members.isEmpty ? nil : members
+            // The service it belonged to (its label may have changed), then the one it belongs to now.
+            if let service = self.serviceOfSlice.removeValue(forKey: sliceKey) {
+                self.slicesOfService[service]?.remove(sliceKey)
+                if self.slicesOfService[service]?.isEmpty == true { self.slicesOfService[service] = nil }
                 services.insert(service)
             }
-            if let serviceName = slice.serviceName, self.slices[sliceKey] != nil {
-                let service = ServiceName(namespace: slice.metadata.namespace, name: serviceName)
-                if self.slices[sliceKey]?.serviceName == serviceName {
-                    self.slicesOfService[service, default: []].insert(sliceKey)
-                }
+            if let current = self.slices[sliceKey], let serviceName = current.serviceName {
+                let service = ServiceName(namespace: current.metadata.namespace, name: serviceName)
+                self.slicesOfService[service, default: []].insert(sliceKey)
+                self.serviceOfSlice[sliceKey] = service
                 services.insert(service)
             }
         }
@@ -179,7 +181,8 @@ public struct ProxyInputs: Sendable {
                 self.warnings[key] = mine.isEmpty ? nil : mine
             }
             let pending = self.endpointChanges.update(
-                service, previous: self.appliedEndpoints[service], current: converted.value)
+                service, previous: self.appliedEndpoints[service],
+                current: converted.value.isEmpty ? nil : converted.value)
             self.noteTime(service, pending: pending || self.portChanges.keys.contains(service), trigger ?? now)
             changed = changed || pending
         }
