@@ -147,7 +147,7 @@ let package = Package(
             name: "NodeAgent",
             dependencies: [
                 "AgentCore", "AgentHTTP", "ClusterMode", "CRIClient", "KubeAPI", "KubeClient", "PodSandbox", "ProbeRunner",
-                "ServiceProxy",
+                "ServiceProxy", "IPVSProxy",
                 "KubeletServer",
                 "StaticPods",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

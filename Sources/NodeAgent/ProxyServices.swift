@@ -13,8 +13,11 @@ import UnixSignals
 /// `--healthz-bind-address` and `--metrics-bind-address` become `--proxy-healthz-bind-address` and
 /// `--proxy-metrics-bind-address`, since the kubelet already owns `--healthz-bind-address`.
 struct ProxyOptions: ParsableArguments {
-    @Option(help: "The proxy mode: iptables (the only one available).")
+    @Option(help: "The proxy mode: iptables or ipvs (ipvs needs a kernel with IPVS and ipset; no fallback).")
     var proxyMode: String = "iptables"
+
+    @Option(help: "The IPVS scheduler of --proxy-mode=ipvs: rr, wrr, lc, wlc, lblc, lblcr, sh, dh, sed, nq, mh (kube-proxy's; default rr).")
+    var ipvsScheduler: String = "rr"
 
     @Option(help: "The cluster's pod CIDR; traffic to a service from outside it is masqueraded (kube-proxy --cluster-cidr).")
     var clusterCIDR: String?
@@ -53,9 +56,9 @@ enum ProxyServices {
         options: ProxyOptions, nodeName: String, nodeIPs: [String], logger: Logger
     ) throws -> [any Service] {
         guard options.proxyEnabled, let path = options.serviceManifestPath else { return [] }
-        guard options.proxyMode == "iptables" || options.proxyMode.isEmpty else {
+        guard ["iptables", "ipvs", ""].contains(options.proxyMode) else {
             throw CommandError(
-                "error: --proxy-mode \(options.proxyMode): not available; the supported proxy mode is iptables")
+                "error: --proxy-mode \(options.proxyMode): not available; the supported proxy modes are iptables and ipvs")
         }
         var compiler = ProxierConfig()
         if let text = options.clusterCIDR, !text.isEmpty {
@@ -70,11 +73,19 @@ enum ProxyServices {
         settings.minSyncPeriod = try Self.duration(options.iptablesMinSyncPeriod, flag: "iptables-min-sync-period")
         let metrics = ProxyMetrics()
         let health = ProxyHealth(healthTimeout: settings.healthTimeout)
-        let proxier = IPTablesProxier(
-            settings: settings, runner: ProcessCommandRunner(), metrics: metrics, health: health,
-            clock: ContinuousClock(), logger: logger)
         let source = ManifestDirectoryServiceSource(directory: path, logger: logger)
-        var services: [any Service] = [ProxyRunService(source: source, proxier: proxier)]
+        var services: [any Service]
+        if options.proxyMode == "ipvs" {
+            services = [
+                try IPVSProxyServices.make(
+                    options: options, settings: settings, metrics: metrics, health: health, source: source, logger: logger)
+            ]
+        } else {
+            let proxier = IPTablesProxier(
+                settings: settings, runner: ProcessCommandRunner(), metrics: metrics, health: health,
+                clock: ContinuousClock(), logger: logger)
+            services = [ProxyRunService(source: source, proxier: proxier)]
+        }
         let routes = ProxyHTTPRoutes(health: health, metrics: metrics)
         if let server = try Self.server(
             options.proxyHealthzBindAddress, flag: "proxy-healthz-bind-address", logger: logger,
@@ -91,7 +102,7 @@ enum ProxyServices {
         logger.info(
             "service proxy starting",
             metadata: [
-                "mode": "iptables", "services": "\(path)", "clusterCIDR": "\(options.clusterCIDR ?? "-")",
+                "mode": "\(options.proxyMode.isEmpty ? "iptables" : options.proxyMode)", "services": "\(path)", "clusterCIDR": "\(options.clusterCIDR ?? "-")",
                 "healthz": "\(options.proxyHealthzBindAddress)", "metrics": "\(options.proxyMetricsBindAddress)",
             ])
         return services

@@ -43,8 +43,8 @@ public final class IPVSProxier<C: Clock>: Sendable where C.Duration == Duration 
     ) throws(NetlinkError) {
         self.settings = settings
         self.compiler = IPVSCompiler(config: config)
-        try IPVSSysctls.ensure()
         self.dataplane = try IPVSDataplane(dummyDevice: config.dummyDevice)
+        try IPVSSysctls.ensure()
         self.iptables = IPTablesApplier(runner: runner)
         self.metrics = metrics
         self.health = health
