@@ -21,13 +21,15 @@ struct AgentRun {
         let settings = try self.options.resolve()
         // The kube-proxy half stands on its own: without a runtime (or with the kubelet half off) it still runs.
         let proxyServices = try ProxyServices.make(
-            options: self.options.proxy, nodeName: NodeIdentity.nodeName(override: self.options.hostnameOverride),
+            options: self.options.proxy, kubeconfig: self.options.kubeconfig,
+            nodeName: NodeIdentity.nodeName(override: self.options.hostnameOverride),
             nodeIPs: NodeIdentity.nodeIPs(flag: self.options.nodeIP), logger: logger)
         if !proxyServices.isEmpty, let blocked = self.kubeletBlocked(settings) {
             return try await self.runProxyFirst(proxyServices, kubelet: blocked, logger: logger)
         }
         if self.options.proxy.disableKubelet {
-            throw CommandError("error: --disable-kubelet leaves nothing to run: pass --service-manifest-path DIR")
+            throw CommandError(
+                "error: --disable-kubelet leaves nothing to run: pass --service-manifest-path DIR or --kubeconfig FILE")
         }
         guard settings.staticPodPath != nil || settings.staticPodURL != nil || self.options.kubeconfig != nil else {
             throw CommandError(

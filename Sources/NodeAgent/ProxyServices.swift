@@ -1,9 +1,11 @@
 import AgentCore
 import AgentHTTP
+import ClusterMode
 import CRIClient
 import ArgumentParser
 import Foundation
 import KubeAPI
+import KubeClient
 import Logging
 import ServiceLifecycle
 import ServiceProxy
@@ -43,8 +45,11 @@ struct ProxyOptions: ParsableArguments {
     @Flag(help: "Do not run the kubelet half (pods); only the service proxy.")
     var disableKubelet: Bool = false
 
-    /// Whether the proxy half runs: not disabled, and some source of Services is configured.
-    var proxyEnabled: Bool { !self.disableProxy && self.serviceManifestPath != nil }
+    /// Whether the proxy half runs: not disabled, and some source of Services is configured (a manifest
+    /// directory, or the API server in cluster mode).
+    func proxyEnabled(kubeconfig: String?) -> Bool {
+        !self.disableProxy && (self.serviceManifestPath != nil || kubeconfig != nil)
+    }
 }
 
 /// Builds the proxy half of the daemon: the manifest source, the iptables proxier, and the health and metrics
@@ -53,9 +58,9 @@ enum ProxyServices {
     /// The services to run, or none when the proxy is off.
     /// - Throws: ``CommandError`` naming the flag at fault.
     static func make(
-        options: ProxyOptions, nodeName: String, nodeIPs: [String], logger: Logger
+        options: ProxyOptions, kubeconfig: String? = nil, nodeName: String, nodeIPs: [String], logger: Logger
     ) throws -> [any Service] {
-        guard options.proxyEnabled, let path = options.serviceManifestPath else { return [] }
+        guard options.proxyEnabled(kubeconfig: kubeconfig) else { return [] }
         guard ["iptables", "ipvs", ""].contains(options.proxyMode) else {
             throw CommandError(
                 "error: --proxy-mode \(options.proxyMode): not available; the supported proxy modes are iptables and ipvs")
@@ -73,7 +78,28 @@ enum ProxyServices {
         settings.minSyncPeriod = try Self.duration(options.iptablesMinSyncPeriod, flag: "iptables-min-sync-period")
         let metrics = ProxyMetrics()
         let health = ProxyHealth(healthTimeout: settings.healthTimeout)
-        let source = ManifestDirectoryServiceSource(directory: path, logger: logger)
+        // A manifest directory wins; otherwise, in cluster mode, Services and EndpointSlices come from the API
+        // server through the proxy's own client (kube-proxy is a client of its own upstream too).
+        let source: any ServiceSource
+        var clientShutdown: ClientShutdown?
+        let origin: String
+        if let path = options.serviceManifestPath {
+            source = ManifestDirectoryServiceSource(directory: path, logger: logger)
+            origin = path
+        } else if let kubeconfig {
+            let configuration: KubeClientConfiguration
+            do {
+                configuration = try Kubeconfig.load(path: kubeconfig)
+            } catch {
+                throw CommandError("error: --kubeconfig \(kubeconfig): \(error)")
+            }
+            let client = try KubeAPIClient(configuration: configuration, logger: logger)
+            source = APIServiceSource(client: client, logger: logger)
+            clientShutdown = ClientShutdown(client: client)
+            origin = configuration.server
+        } else {
+            return []
+        }
         var services: [any Service]
         if options.proxyMode == "ipvs" {
             services = [
@@ -86,6 +112,8 @@ enum ProxyServices {
                 clock: ContinuousClock(), logger: logger)
             services = [ProxyRunService(source: source, proxier: proxier)]
         }
+        // First, so it is shut down last (the group stops services in reverse order).
+        if let clientShutdown { services.insert(clientShutdown, at: 0) }
         let routes = ProxyHTTPRoutes(health: health, metrics: metrics)
         if let server = try Self.server(
             options.proxyHealthzBindAddress, flag: "proxy-healthz-bind-address", logger: logger,
@@ -102,7 +130,7 @@ enum ProxyServices {
         logger.info(
             "service proxy starting",
             metadata: [
-                "mode": "\(options.proxyMode.isEmpty ? "iptables" : options.proxyMode)", "services": "\(path)", "clusterCIDR": "\(options.clusterCIDR ?? "-")",
+                "mode": "\(options.proxyMode.isEmpty ? "iptables" : options.proxyMode)", "services": "\(origin)", "clusterCIDR": "\(options.clusterCIDR ?? "-")",
                 "healthz": "\(options.proxyHealthzBindAddress)", "metrics": "\(options.proxyMetricsBindAddress)",
             ])
         return services

@@ -38,6 +38,9 @@ final class AgentProcess: @unchecked Sendable {
             "--healthz-port", "\(self.healthzPort)",
             "--file-check-frequency", "2s",
             "--v", "2",
+            // These agents run in the host's own network namespace: with --kubeconfig the service proxy would
+            // program the host's iptables. The proxy's own tests run the binary inside namespaces they create.
+            "--disable-proxy",
         ] + extraArguments
         if !FileManager.default.fileExists(atPath: self.logPath) {
             FileManager.default.createFile(atPath: self.logPath, contents: nil)
