@@ -10,6 +10,15 @@ while read -r m; do insmod "$m" 2>/dev/null; done < /etc/modules-order
 echo /bin/modprobe > /proc/sys/kernel/modprobe
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 share /share
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro hostroot /host
+# The host's working directory when it lies under /tmp or /run, which get the guest's own tmpfs below: keep it
+# visible at the same path (read-only, like the rest of the host).
+workdir=$(cat /share/workdir 2>/dev/null)
+case "$workdir" in
+    /tmp/*|/run/*)
+        mkdir -p /mnt/workdir
+        mount --bind "/host$workdir" /mnt/workdir ;;
+    *) workdir= ;;
+esac
 # The chroot's own kernel file systems and a writable /tmp and /run.
 mount -t proc proc /host/proc
 mount -t sysfs sys /host/sys
@@ -17,6 +26,10 @@ mount -t devtmpfs dev /host/dev 2>/dev/null
 mount -t tmpfs tmp /host/tmp
 mount -t tmpfs run /host/run
 mkdir -p /host/run/netns
+if [ -n "$workdir" ]; then
+    mkdir -p "/host$workdir"
+    mount --bind /mnt/workdir "/host$workdir"
+fi
 ip link set lo up
 chroot /host /bin/ip link set lo up 2>/dev/null
 mkdir -p /host/tmp/share

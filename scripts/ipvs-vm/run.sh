@@ -32,6 +32,9 @@ trap 'rm -rf "$share"' EXIT
     printf '%q ' "$@"
     echo
 } > "$share/cmd"
+# The working directory, so the guest can keep it visible where it mounts its own /tmp and /run (a clone under
+# /tmp, as CI makes, would otherwise be hidden).
+printf '%s\n' "$PWD" > "$share/workdir"
 
 start=$SECONDS
 set +e
