@@ -56,12 +56,14 @@ struct AgentRun {
         let metrics = KubeletMetrics()
         metrics.setNodeName(nodeName)
         let nodeLabels = try ClusterSetup.parseLabels(self.options.nodeLabels)
+        let relay = ResyncRelay()
         let cluster = try self.options.kubeconfig.map { path in
             try ClusterSetup(
                 kubeconfig: path,
                 nodeName: nodeName,
                 qps: self.options.kubeAPIQPS ?? Double(settings.kubeAPIQPS),
                 burst: self.options.kubeAPIBurst ?? settings.kubeAPIBurst,
+                engine: relay,
                 logger: logger
             )
         }
@@ -81,7 +83,6 @@ struct AgentRun {
             allocatable: .init(milliCPU: NodeResources.milliCPU(), memoryBytes: NodeResources.memoryBytes())
         )
         let eventLogger = logger
-        let relay = ResyncRelay()
         let probeExecutor = ProbeHandlers { id, command, timeout in
             let result = try await runtime.execSync(id, command: command, timeout: timeout)
             return (result.exitCode, String(decoding: result.stdout + result.stderr, as: UTF8.self))

@@ -21,11 +21,10 @@ final class ClusterSetup: Sendable {
     let recorder: EventRecorder
     /// ConfigMaps, Secrets and tokens for the pods' volumes and env.
     let objects: APIObjectProvider
-    private let engineBox = EngineBox()
     private let mirrorWake: AsyncStream<Void>
     private let mirrorWakeContinuation: AsyncStream<Void>.Continuation
 
-    init(kubeconfig: String, nodeName: String, qps: Double, burst: Int, logger: Logger) throws {
+    init(kubeconfig: String, nodeName: String, qps: Double, burst: Int, engine: ResyncRelay, logger: Logger) throws {
         var configuration: KubeClientConfiguration
         do {
             configuration = try Kubeconfig.load(path: kubeconfig)
@@ -39,17 +38,16 @@ final class ClusterSetup: Sendable {
         self.nodeName = nodeName
         self.registration = NodeRegistration(name: nodeName)
         self.objects = APIObjectProvider(client: self.client)
-        let box = self.engineBox
         self.statusManager = PodStatusManager(
             api: self.api,
             cache: self.cache,
-            localPods: { box.engine?.pods() ?? [] },
+            localPods: { engine.pods() },
             logger: logger
         )
         self.recorder = EventRecorder(
             api: self.api,
             nodeName: nodeName,
-            podLookup: { uid in box.engine?.pods().first { $0.pod.metadata.uid == uid }?.pod },
+            podLookup: { uid in engine.pod(uid: uid) },
             logger: logger
         )
         (self.mirrorWake, self.mirrorWakeContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -64,7 +62,6 @@ final class ClusterSetup: Sendable {
         rootDir: String,
         logger: Logger
     ) -> [any Service] {
-        self.engineBox.engine = engine
         let mirrorWake = self.mirrorWakeContinuation
         let statusManager = self.statusManager
         var nodeConfiguration = NodeStatusService.Configuration()
@@ -257,15 +254,5 @@ struct ClientShutdown: Service {
     func run() async throws {
         try? await gracefulShutdown()
         try? await self.client.shutdown()
-    }
-}
-
-/// The engine, set once it exists (the status manager and the event recorder are built before it).
-final class EngineBox: Sendable {
-    private let value = Mutex<PodEngine?>(nil)
-
-    var engine: PodEngine? {
-        get { self.value.withLock { $0 } }
-        set { self.value.withLock { $0 = newValue } }
     }
 }

@@ -38,7 +38,8 @@ struct ProbeService: Service {
     }
 }
 
-/// Lets the probe manager (built before the engine, which needs the syncer, which reads the probes) resync pods.
+/// The engine, for the parts built before it (the probe manager, the event recorder and the status manager: the
+/// engine needs the syncer, which needs them).
 final class ResyncRelay: Sendable {
     private let engine = Mutex<PodEngine?>(nil)
 
@@ -52,6 +53,11 @@ final class ResyncRelay: Sendable {
 
     /// The engine's pod of `uid`, if any.
     func pod(uid: String) -> Pod? {
-        self.engine.withLock { $0 }?.pods().first { $0.pod.metadata.uid == uid }?.pod
+        self.engine.withLock { $0 }?.pod(uid: uid)?.pod
+    }
+
+    /// The engine's pods (none before it is connected).
+    func pods() -> [PodEngine.PodView] {
+        self.engine.withLock { $0 }?.pods() ?? []
     }
 }

@@ -112,6 +112,15 @@ public final class PodEngine: Sendable {
         }.sorted { ($0.pod.metadata.namespace, $0.pod.metadata.name) < ($1.pod.metadata.namespace, $1.pod.metadata.name) }
     }
 
+    /// The pod of `uid` with its latest status, if the engine knows its spec (one lookup, not a sorted copy of all).
+    public func pod(uid: String) -> PodView? {
+        self.state.withLock { state in
+            guard let record = state.records[uid], var pod = record.pod else { return nil }
+            if let status = record.status { pod.status = status }
+            return PodView(pod: pod, terminating: !record.desired)
+        }
+    }
+
     /// What the runtime ran at the last relist or sync, by pod UID.
     public func runtimePods() -> [String: RuntimePod] {
         self.state.withLock { $0.runtime }
