@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "node-agent", targets: ["NodeAgent"]),
         .executable(name: "PodStartBenchmark", targets: ["PodStartBenchmark"]),
         .executable(name: "ProxyBenchmark", targets: ["ProxyBenchmark"]),
+        .executable(name: "IPVSBenchmark", targets: ["IPVSBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
@@ -217,6 +218,15 @@ let package = Package(
                 "ServiceProxy", "KubeAPI", "AgentCore", .product(name: "Logging", package: "swift-log"),
             ],
             path: "benchmarks/ProxyBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        // IPVS mode against iptables mode at 1k-10k services (run in the QEMU VM of scripts/ipvs-vm).
+        .executableTarget(
+            name: "IPVSBenchmark",
+            dependencies: [
+                "IPVSProxy", "ServiceProxy", "KubeAPI", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "benchmarks/IPVSBenchmark",
             swiftSettings: swiftSettings
         ),
         // Test-only helpers: fakes and the in-process CRI server.
