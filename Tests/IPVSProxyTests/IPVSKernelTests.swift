@@ -94,6 +94,29 @@ struct IPVSKernelTests {
         #expect(missing?.message.contains("KUBE-NO-SUCH-SET") == true || missing?.message.contains("does not exist") == true)
     }
 
+    /// `members(of:)` reads the kernel's dump itself; it must print every type IPVS mode uses as `ipset save` does,
+    /// or each sync would rewrite the sets.
+    @Test(arguments: [
+        (IPSetType.hashIPPort, ["10.96.0.10,tcp:80", "10.96.0.11,udp:53", "10.96.0.12,sctp:9"]),
+        (.hashIPPortIP, ["10.244.1.5,tcp:8080,10.244.1.5", "10.244.1.6,udp:53,10.244.1.6"]),
+        (.hashIPPortNet, ["203.0.113.1,tcp:80,10.0.0.0/8", "203.0.113.1,tcp:80,192.0.2.7", "203.0.113.2,udp:53,192.0.2.0/24"]),
+        (.hashIP, ["10.96.0.10", "10.96.255.254"]),
+        (.bitmapPort, ["30080", "0", "65535"]),
+    ])
+    func ipsetMembersReadAsIPSetSavePrintsThem(type: IPSetType, entries: [String]) async throws {
+        let ipset = IPSetKernel()
+        let name = "KUBE-TEST-FMT"
+        try? ipset.destroy(name)
+        defer { try? ipset.destroy(name) }
+        try ipset.create(name, type: type)
+        #expect(try ipset.members(of: name).isEmpty)
+        try ipset.restore(entries.map { "add \(name) \($0) -exist" })
+        let saved = try await tool("ipset", "save", name).split(separator: "\n").filter { $0.hasPrefix("add ") }
+            .map { String($0.split(separator: " ")[2]) }
+        #expect(Set(saved) == Set(entries))
+        #expect(try ipset.members(of: name) == Set(saved))
+    }
+
     @Test func theDummyLinkHoldsTheServiceAddresses() async throws {
         let link = DummyLink(name: "kipvs-test0")
         if link.exists { try link.delete() }

@@ -88,6 +88,10 @@ int cnl_addr_list(const char *name, uint32_t **out, char *err, size_t errlen);
 int cnl_ipset_command(int argc, const char *const *argv, char **out, char *err, size_t errlen);
 /* Runs `ipset restore` on `script` (lines like "add S 10.0.0.1,tcp:80"), all in one session. */
 int cnl_ipset_restore(const char *script, char *err, size_t errlen);
+/* The members of set `name` as `ipset save` prints them ("10.96.0.1,tcp:80"), one per line, read by one
+ * nfnetlink dump (not through libipset's printing, which opens /etc/protocols once per element). *out is
+ * malloc'ed (NULL when empty); the return value is the count; -ENOENT when the set does not exist. */
+int cnl_ipset_list_members(const char *name, char **out, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -48,14 +48,15 @@ public struct IPSetKernel: Sendable {
         Set(try self.command(["list", "-n"]).split(separator: "\n").map(String.init))
     }
 
-    /// The members of `name`, as `ipset save` prints them (`10.96.0.1,tcp:80`).
+    /// The members of `name`, as `ipset save` prints them (`10.96.0.1,tcp:80`), read by one netlink dump (libipset's
+    /// printing opens /etc/protocols once per element).
+    /// - Throws: ``NetlinkError`` (`ENOENT` when the set does not exist).
     public func members(of name: String) throws(NetlinkError) -> Set<String> {
-        var members: Set<String> = []
-        for line in try self.command(["save", name]).split(separator: "\n") where line.hasPrefix("add ") {
-            let words = line.split(separator: " ")
-            if words.count >= 3 { members.insert(String(words[2])) }
-        }
-        return members
+        var output: UnsafeMutablePointer<CChar>?
+        try netlinkCall { cnl_ipset_list_members(name, &output, $0, $1) }
+        defer { cnl_free(output) }
+        guard let output else { return [] }
+        return Set(String(cString: output).split(separator: "\n").map(String.init))
     }
 
     /// Runs `ipset restore` input (one command per line) in one session.
