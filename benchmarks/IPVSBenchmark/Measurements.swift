@@ -85,6 +85,12 @@ enum IPVSMeasurement {
         result["part.plan"] = planTime
         let (_, restoreTime) = try await timed { try await proxier.iptables.restore(desired.iptablesRules) }
         result["part.iptablesRestore"] = restoreTime
+        // The address path of a cold sync: every service address unbound from kube-ipvs0 and bound again.
+        let addresses = snapshot.boundAddresses.sorted()
+        let (_, unbindTime) = try await timed { for address in addresses { try dataplane.link.unbind(address) } }
+        result["part.unbindAll"] = unbindTime
+        let (_, bindTime) = try await timed { for address in addresses { try dataplane.link.bind(address) } }
+        result["part.bindAll"] = bindTime
     }
 
     static func check(_ report: IPVSProxier<ContinuousClock>.Report, _ what: String) throws {
