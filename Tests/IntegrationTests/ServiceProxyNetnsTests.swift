@@ -133,6 +133,55 @@ struct ServiceProxyNetnsTests {
         }
     }
 
+    @Test("partial syncs edit KUBE-SERVICES rule by rule: a service losing, regaining, gaining and losing rules")
+    func partialSyncsEditTopLevelChains() async throws {
+        try await self.withNetwork(backends: 2) { network in
+            let comments = { (table: String) -> [String] in
+                let save = ServiceProxyNetwork.run(["ip", "netns", "exec", network.node, "iptables-save", "-t", table])
+                return save.stdout.split(separator: "\n").filter { $0.hasPrefix("-A KUBE-SERVICES ") }.map { line in
+                    guard let range = line.range(of: "--comment \"") else { return String(line) }
+                    return String(line[range.upperBound...].prefix { $0 != "\"" })
+                }
+            }
+            func service(_ name: String, _ ip: String, _ endpoints: [String]) throws {
+                try network.write(
+                    "\(name).yaml",
+                    proxyServiceManifest(name, clusterIP: ip, port: 80, targetPort: 8080, endpoints: endpoints))
+            }
+            try service("a", "10.96.0.40", [network.backendIP(1), network.backendIP(2)])
+            try service("marker", "10.96.0.42", [network.backendIP(1)])
+            _ = try await self.waitForBackends(network, "10.96.0.40", port: 80, expected: ["b1", "b2"])
+            _ = try await self.waitForBackends(network, "10.96.0.42", port: 80, expected: ["b1"], count: 1)
+
+            // No endpoints: the nat jump leaves (-D), a filter REJECT comes (-I).
+            try service("a", "10.96.0.40", [])
+            _ = try await poll("10.96.0.40 refused", timeout: .seconds(20), interval: .milliseconds(200)) {
+                if case .failure(let error) = network.tcp("10.96.0.40", port: 80),
+                    error.stderr.contains("Connection refused")
+                {
+                    return true
+                }
+                return nil
+            }
+            #expect(comments("filter") == ["default/a has no endpoints"])
+            // Back with one endpoint, and a new service sorted in between.
+            try service("a", "10.96.0.40", [network.backendIP(2)])
+            try service("b", "10.96.0.41", [network.backendIP(1)])
+            _ = try await self.waitForBackends(network, "10.96.0.40", port: 80, expected: ["b2"], count: 4)
+            _ = try await self.waitForBackends(network, "10.96.0.41", port: 80, expected: ["b1"], count: 4)
+            try FileManager.default.removeItem(atPath: network.manifestDirectory + "/marker.yaml")
+            let nodePorts = "kubernetes service nodeports; NOTE: this must be the last rule in this chain"
+            let expected = ["default/a cluster IP", "default/b cluster IP", nodePorts]
+            _ = try await poll("marker's rules gone", timeout: .seconds(20), interval: .milliseconds(200)) {
+                comments("nat") == expected ? true : nil
+            }
+            #expect(comments("filter").isEmpty)
+            let metrics = network.proxyMetrics()
+            #expect(metrics.contains("kubeproxy_sync_proxy_rules_iptables_restore_failures_total 0"), "\(metrics)")
+            #expect(!network.agentLog.contains("sync failed"), "\(network.agentLog.suffix(2000))")
+        }
+    }
+
     @Test("UDP works, and a removed UDP endpoint's conntrack entry is deleted so the client moves on")
     func udpConntrack() async throws {
         try await self.withNetwork(backends: 2) { network in

@@ -81,6 +81,9 @@ struct ApplyProxierTests {
         // Service a's chains are not written: only b's SVC chain is declared.
         let svcChains = input.split(separator: "\n").filter { $0.hasPrefix(":KUBE-SVC-") }
         #expect(svcChains.count == 1)
+        // The top-level chains did not change: none is flushed or rewritten, and the filter table is left out.
+        #expect(!input.contains(":KUBE-SERVICES") && !input.contains("-A KUBE-SERVICES"), "\(input)")
+        #expect(!input.contains("*filter"))
         #expect(self.metrics.syncPartialProxyRulesDuration.value()?.count == 1)
     }
 
@@ -99,6 +102,9 @@ struct ApplyProxierTests {
         #expect(report.deletedChains.contains { $0.hasPrefix("KUBE-SEP-") })
         let input = try #require(self.runner.restoreInputs.last)
         for chain in report.deletedChains { #expect(input.contains("-X \(chain)")) }
+        // KUBE-SERVICES loses the service's jump rule by rule, without a flush.
+        #expect(!input.contains(":KUBE-SERVICES"), "\(input)")
+        #expect(input.contains("-D KUBE-SERVICES ") && input.contains("-j KUBE-SVC-"), "\(input)")
     }
 
     @Test("nothing changed: no restore; the canary is checked every syncPeriod and its loss forces a full sync")

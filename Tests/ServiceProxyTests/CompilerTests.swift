@@ -172,6 +172,10 @@ import Testing
         }
         var last = compiler.compile(services: services, endpoints: endpoints, node: node)
         var kernel = IPTablesRuleset().applying(last.ruleset)
+        // The same partial syncs cut down to their top-level changes (what the proxier restores).
+        var deltaKernel = kernel
+        var topLevel = last.ruleset.topLevelContents
+        var editedRounds = 0
         for round in 0..<60 {
             var changed = Set<ServiceName>()
             for _ in 0..<Int(rng.next() % 4) {
@@ -192,6 +196,18 @@ import Testing
                 services: services, endpoints: endpoints, node: node,
                 options: IPTablesCompileOptions(changedServices: changed, existingNATChains: last.activeNATChains))
             kernel = kernel.applying(partial.ruleset)
+            let delta = partial.ruleset.delta(against: topLevel, maxEdits: 4)
+            if delta.ruleset.tables.contains(where: { !$0.edits.isEmpty }) { editedRounds += 1 }
+            #expect(delta.ruleset.tables.allSatisfy { table in
+                table.chains.allSatisfy { chain in
+                    IPTablesChainName.isServiceChain(chain.name) || topLevel[table.name]?[chain.name] == nil
+                        || topLevel[table.name]?[chain.name] != delta.contents[table.name]?[chain.name]
+                }
+            }, "round \(round): an unchanged top-level chain was rewritten")
+            deltaKernel = deltaKernel.applying(delta.ruleset)
+            topLevel = delta.contents
+            #expect(deltaKernel.chainContents == kernel.chainContents, "round \(round): delta")
+            #expect(topLevel == IPTablesRuleset().applying(partial.ruleset).topLevelContents, "round \(round)")
             let fresh = IPTablesCompiler(config: compiler.config).compile(
                 services: services, endpoints: endpoints, node: node)
             var got = kernel.chainContents
@@ -203,6 +219,58 @@ import Testing
             #expect(partial.natRuleCount == fresh.natRuleCount, "round \(round)")
             last = partial
         }
+        #expect(editedRounds > 5, "the random changes exercise rule-level edits")
+    }
+
+    @Test(arguments: [
+        // old, new, expected edits (nil: only a rewrite gives new)
+        (["a", "b", "z"], ["a", "b", "z"], [String]?.some([])),
+        (["a", "b", "z"], ["a", "z"], ["-D b"]),
+        (["a", "b", "z"], ["a", "b", "c", "z"], ["-I 3 c"]),
+        (["b", "z"], ["a", "b", "c", "z"], ["-I 1 a", "-I 3 c"]),
+        (["a", "b", "z"], ["x", "b", "y", "z"], ["-D a", "-I 1 x", "-I 3 y"]),
+        (["a", "a", "z"], ["a", "z"], ["-D a"]),
+        (["a", "z"], ["a", "a", "z"], ["-I 2 a"]),
+        (["a", "b", "z"], ["b", "a", "z"], nil),
+        ([], ["a"], ["-I 1 a"]),
+        (["a"], [], ["-D a"]),
+    ])
+    func chainEditsReproduceTheNewOrder(old: [String], new: [String], expected: [String]?) {
+        let edits = IPTablesRuleset.edits(chain: "C", from: old, to: new)
+        let rendered = edits?.map { edit -> String in
+            switch edit {
+            case .delete(_, let spec): "-D \(spec)"
+            case .insert(_, let position, let spec): "-I \(position) \(spec)"
+            }
+        }
+        #expect(rendered == expected)
+        if let edits {
+            let table = IPTablesRuleset.Table(
+                name: .nat, chains: [.init("C")], rules: old.map { .init(chain: "C", spec: $0) })
+            var change = IPTablesRuleset.Table(name: .nat)
+            change.edits = edits
+            let after = IPTablesRuleset(tables: [table]).applying(IPTablesRuleset(tables: [change]))
+            #expect(after.rules(in: .nat, chain: "C").map(\.spec) == new)
+        }
+    }
+
+    @Test func endpointChangeLeavesTopLevelChainsOut() {
+        let (services, endpoints) = TestNet.representative()
+        let compiler = IPTablesCompiler(config: ProxierConfig())
+        let first = compiler.compile(services: services, endpoints: endpoints, node: TestNet.node)
+        var newEndpoints = endpoints
+        newEndpoints[TestNet.name("ns2", "svc2")]?.append(TestNet.ep("10.180.0.99"))
+        let partial = compiler.compile(
+            services: services, endpoints: newEndpoints, node: TestNet.node,
+            options: IPTablesCompileOptions(
+                changedServices: [ServiceName(namespace: "ns2", name: "svc2")],
+                existingNATChains: first.activeNATChains))
+        let delta = partial.ruleset.delta(against: first.ruleset.topLevelContents)
+        let declared = delta.ruleset.tables.flatMap { $0.chains.map(\.name) }
+        #expect(!declared.isEmpty)
+        #expect(declared.allSatisfy(IPTablesChainName.isServiceChain), "\(declared)")
+        #expect(delta.ruleset.tables.allSatisfy { $0.edits.isEmpty })
+        #expect(delta.ruleset.table(.filter) == nil)
     }
 }
 

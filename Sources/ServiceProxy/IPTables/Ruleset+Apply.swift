@@ -1,6 +1,6 @@
 extension IPTablesRuleset {
     /// The tables as they are after `iptables-restore --noflush` of `restore` onto `self`: each declared chain is
-    /// created or flushed, the rules are appended, `-X` chains are deleted; chains not mentioned keep their rules.
+    /// created or flushed, the rules are appended, the edits applied, `-X` chains are deleted; chains not mentioned keep their rules.
     /// Tables not in `restore` are unchanged. Useful to check that a partial sync leaves the same rules as a full one.
     ///
     /// - Parameter restore: the restore input.
@@ -25,6 +25,18 @@ extension IPTablesRuleset {
                 if !known.contains(chain.name) { order.append(chain) }
             }
             for rule in input.rules { rulesByChain[rule.chain, default: []].append(rule) }
+            for edit in input.edits {
+                switch edit {
+                case .delete(let chain, let spec):
+                    if let index = rulesByChain[chain]?.firstIndex(where: { $0.spec == spec }) {
+                        rulesByChain[chain]!.remove(at: index)
+                    }
+                case .insert(let chain, let position, let spec):
+                    var rules = rulesByChain[chain] ?? []
+                    rules.insert(Rule(chain: chain, spec: spec), at: min(max(position - 1, 0), rules.count))
+                    rulesByChain[chain] = rules
+                }
+            }
             let deleted = Set(input.deletedChains)
             order.removeAll { deleted.contains($0.name) }
             table.chains = order

@@ -1,6 +1,6 @@
 extension IPTablesRuleset {
-    /// The ruleset as `iptables-restore` input: per table `*name`, the chain lines, the `-A` rules, the `-X`
-    /// deletions, `COMMIT`. Counters are always `[0:0]`.
+    /// The ruleset as `iptables-restore` input: per table `*name`, the chain lines, the `-A` rules, the `-D`/`-I`
+    /// edits, the `-X` deletions, `COMMIT`. Counters are always `[0:0]`.
     public func render() -> String {
         var capacity = 0
         for table in self.tables {
@@ -28,6 +28,14 @@ extension IPTablesRuleset {
                 out += " "
                 out += rule.spec
                 out += "\n"
+            }
+            for edit in table.edits {
+                switch edit {
+                case .delete(let chain, let spec):
+                    out += "-D \(chain) \(spec)\n"
+                case .insert(let chain, let position, let spec):
+                    out += "-I \(chain) \(position) \(spec)\n"
+                }
             }
             for chain in table.deletedChains {
                 out += "-X "

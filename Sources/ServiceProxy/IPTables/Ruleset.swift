@@ -36,6 +36,9 @@ public struct IPTablesRuleset: Hashable, Sendable {
         public var rules: [Rule]
         /// Chains deleted (`-X chain`) after the rules; each must also be declared (which flushes it first).
         public var deletedChains: [String]
+        /// Rule-level edits of chains that are not declared (see ``IPTablesRuleset/delta(against:maxEdits:)``),
+        /// written after the rules and before the deletions.
+        public var edits: [Edit] = []
 
         /// Creates a table.
         public init(name: IPTablesTable, chains: [Chain] = [], rules: [Rule] = [], deletedChains: [String] = []) {

@@ -6,7 +6,8 @@ import Synchronization
 extension IPTablesProxier {
     /// Compiles and restores; on success records the new state, cleans conntrack and updates metrics and health.
     func apply(plan: Plan, full: Bool, started: C.Instant) async -> SyncReport {
-        let knownChains = self.state.withLock { $0.knownNATChains }
+        let (knownChains, topLevel) = self.state.withLock { ($0.knownNATChains, $0.topLevel) }
+        var newTopLevel: IPTablesChainContents?
         var applyDuration = Duration.zero
         var compileDuration = Duration.zero
         var restoreBytes = 0
@@ -29,12 +30,28 @@ extension IPTablesProxier {
                 services: plan.services, endpoints: plan.endpoints, node: self.settings.node,
                 options: IPTablesCompileOptions(
                     changedServices: full ? nil : plan.batch.changedServices, existingNATChains: existing))
-            // A partial sync is one restore; a large full sync is restored in stages (see stagedForRestore).
-            let stages = full && self.settings.fullSyncStageRules > 0
-                ? compilation.ruleset.stagedForRestore(maxRules: self.settings.fullSyncStageRules)
-                : [compilation.ruleset]
+            // A partial sync is one restore of what changed (the top-level chains cut down to their changed rules
+            // when their contents are known); a large full sync is restored in stages (see stagedForRestore).
+            let stages: [IPTablesRuleset]
+            if full {
+                newTopLevel = compilation.ruleset.topLevelContents
+                stages = self.settings.fullSyncStageRules > 0
+                    ? compilation.ruleset.stagedForRestore(maxRules: self.settings.fullSyncStageRules)
+                    : [compilation.ruleset]
+            } else if let current = topLevel {
+                let delta = compilation.ruleset.delta(against: current)
+                newTopLevel = delta.contents
+                stages = delta.ruleset.tables.isEmpty ? [] : [delta.ruleset]
+            } else {
+                newTopLevel = compilation.ruleset.topLevelContents
+                stages = [compilation.ruleset]
+            }
             var inputs = stages.map { $0.render() }
-            inputs[inputs.count - 1] = IPTablesApplier.insertingJumps(missingJumps, into: inputs[inputs.count - 1])
+            if !missingJumps.isEmpty {
+                if inputs.isEmpty { inputs = [""] }
+                inputs[inputs.count - 1] = IPTablesApplier.insertingJumps(
+                    missingJumps, into: inputs[inputs.count - 1])
+            }
             let restoreStart = self.clock.now
             compileDuration = compileStart.duration(to: restoreStart)
             restoreBytes = inputs.reduce(0) { $0 + $1.utf8.count }
@@ -51,7 +68,7 @@ extension IPTablesProxier {
                 self.logger.warning(
                     "conntrack cleanup failed", metadata: ["filter": "\(deletion)", "error": "\(message)"])
             }
-            self.succeeded(compilation, full: full, started: started)
+            self.succeeded(compilation, topLevel: newTopLevel, full: full, started: started)
         } catch {
             return self.failed(error, plan: plan, full: full, compile: compileDuration, apply: applyDuration, bytes: restoreBytes)
         }
@@ -68,9 +85,12 @@ extension IPTablesProxier {
         return report
     }
 
-    private func succeeded(_ compilation: IPTablesCompilation, full: Bool, started: C.Instant) {
+    private func succeeded(
+        _ compilation: IPTablesCompilation, topLevel: IPTablesChainContents?, full: Bool, started: C.Instant
+    ) {
         let first = self.state.withLock { state in
             state.knownNATChains = compilation.activeNATChains
+            state.topLevel = topLevel
             state.needFullSync = false
             if full {
                 state.lastFullSync = started
@@ -104,6 +124,7 @@ extension IPTablesProxier {
         self.state.withLock { state in
             state.needFullSync = true
             state.knownNATChains = nil
+            state.topLevel = nil
             state.pendingConntrack += ConntrackCleaner.deletions(for: plan.batch.udpChanges)
         }
         self.metrics.iptablesRestoreFailures.increment()

@@ -43,6 +43,9 @@ public final class IPTablesProxier<C: Clock>: Sendable where C.Duration == Durat
         var needFullSync = true
         /// The nat chains after the last successful sync; nil when unknown (read with `iptables-save`).
         var knownNATChains: Set<String>?
+        /// The top-level chains' rules after the last successful sync (partial syncs write only what changed in
+        /// them); nil when unknown.
+        var topLevel: IPTablesChainContents?
         var lastFullSync: C.Instant?
         var lastCanaryCheck: C.Instant?
         /// Conntrack deletions of failed syncs, run after the next successful one.
