@@ -85,6 +85,11 @@ enum IPVSMeasurement {
         result["part.plan"] = planTime
         let (_, restoreTime) = try await timed { try await proxier.iptables.restore(desired.iptablesRules) }
         result["part.iptablesRestore"] = restoreTime
+        // The ipset path of a cold sync: KUBE-CLUSTER-IP flushed and restored (one libipset restore, as apply does).
+        let clusterIPs = (desired.sets[IPVSSetName.clusterIP] ?? []).map { "add \(IPVSSetName.clusterIP) \($0) -exist" }
+        try dataplane.ipset.flush(IPVSSetName.clusterIP)
+        let (_, ipsetRestoreTime) = try await timed { try dataplane.ipset.restore(clusterIPs) }
+        result["part.ipsetRestoreClusterIP"] = ipsetRestoreTime
         // The address path of a cold sync: every service address unbound from kube-ipvs0 and bound again.
         let addresses = snapshot.boundAddresses.sorted()
         let (_, unbindTime) = try await timed { for address in addresses { try dataplane.link.unbind(address) } }
