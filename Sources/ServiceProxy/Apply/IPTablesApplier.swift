@@ -52,8 +52,11 @@ public struct IPTablesApplier: Sendable {
     public struct Snapshot: Sendable, Equatable {
         /// Every chain of the nat table.
         public var natChains: Set<String>
-        /// The `-A CHAIN ...` lines of every table, keyed by table name, as `iptables-save` prints them.
+        /// The `-A CHAIN ...` lines of the built-in chains of every table, keyed by table name, as `iptables-save`
+        /// prints them (where the jumps into the proxy's chains are).
         public var rules: [String: Set<String>]
+        /// Per nat and filter chain, the digest of its rules in canonical form (see ``IPTablesCanonicalRule``).
+        public var digests: [IPTablesTable: [String: Int]] = [:]
 
         /// The jump rules of `jumps` that are missing.
         public func missing(_ jumps: [IPTablesJumpRule]) -> [IPTablesJumpRule] {
@@ -78,15 +81,34 @@ public struct IPTablesApplier: Sendable {
     static func parseSnapshot(_ text: String) -> Snapshot {
         var snapshot = Snapshot(natChains: [], rules: [:])
         var table = ""
+        var digested: IPTablesTable?
+        var hashers: [String: Hasher] = [:]
+        func finishTable() {
+            if let digested { snapshot.digests[digested] = hashers.mapValues { $0.finalize() } }
+            hashers = [:]
+        }
         for line in text.split(separator: "\n") {
             if line.hasPrefix("*") {
+                finishTable()
                 table = String(line.dropFirst())
-            } else if line.hasPrefix(":"), table == "nat", let end = line.firstIndex(of: " ") {
-                snapshot.natChains.insert(String(line[line.index(after: line.startIndex)..<end]))
+                digested = table == "nat" || table == "filter" ? IPTablesTable(rawValue: table) : nil
+            } else if line.hasPrefix(":"), let end = line.firstIndex(of: " ") {
+                let chain = String(line[line.index(after: line.startIndex)..<end])
+                if table == "nat" { snapshot.natChains.insert(chain) }
+                if digested != nil { hashers[chain] = Hasher() }
             } else if line.hasPrefix("-A ") {
-                snapshot.rules[table, default: []].insert(String(line))
+                let rest = line.dropFirst(3)
+                let end = rest.firstIndex(of: " ") ?? rest.endIndex
+                let chain = rest[..<end]
+                if digested != nil, chain.hasPrefix("KUBE-") {
+                    let spec = end < rest.endIndex ? rest[rest.index(after: end)...] : ""
+                    hashers[String(chain), default: Hasher()].combine(IPTablesCanonicalRule.canonical(spec))
+                } else if !chain.hasPrefix("KUBE-") {
+                    snapshot.rules[table, default: []].insert(String(line))
+                }
             }
         }
+        finishTable()
         return snapshot
     }
 

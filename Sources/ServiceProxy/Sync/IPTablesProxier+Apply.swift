@@ -16,13 +16,15 @@ extension IPTablesProxier {
         do {
             var existing = knownChains
             var missingJumps: [IPTablesJumpRule] = []
-            if full && existing == nil {
-                // The kernel's state is unknown (start, failure, lost canary): one iptables-save tells both the
-                // stale chains and the missing jumps.
+            var kernel: IPTablesApplier.Snapshot?
+            if full {
+                // A full sync reads the kernel (one iptables-save): the stale chains, the missing jumps, and which
+                // chains already hold exactly what they should (those are not rewritten).
                 let begin = self.clock.now
                 let snapshot = try await self.applier.snapshot()
                 existing = snapshot.natChains
                 missingJumps = snapshot.missing(self.compiler.jumpRules)
+                kernel = snapshot
                 applyDuration += begin.duration(to: self.clock.now)
             }
             let compileStart = self.clock.now
@@ -35,9 +37,11 @@ extension IPTablesProxier {
             let stages: [IPTablesRuleset]
             if full {
                 newTopLevel = compilation.ruleset.topLevelContents
+                let changed = kernel.map { compilation.ruleset.pruned(against: $0.digests).ruleset }
+                    ?? compilation.ruleset
                 stages = self.settings.fullSyncStageRules > 0
-                    ? compilation.ruleset.stagedForRestore(maxRules: self.settings.fullSyncStageRules)
-                    : [compilation.ruleset]
+                    ? changed.stagedForRestore(maxRules: self.settings.fullSyncStageRules)
+                    : [changed]
             } else if let current = topLevel {
                 let delta = compilation.ruleset.delta(against: current)
                 newTopLevel = delta.contents
