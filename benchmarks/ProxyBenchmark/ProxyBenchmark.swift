@@ -8,7 +8,7 @@ import ServiceProxy
 /// empty network namespace (see benchmarks/README.md). Needs root, iptables (nft backend) and iproute2.
 ///
 ///     swift build -c release --product ProxyBenchmark
-///     sudo .build/release/ProxyBenchmark [--sizes 1000,5000,10000] [--runs 3] [--counters]
+///     sudo .build/release/ProxyBenchmark [--sizes 1000,5000,10000] [--runs 3] [--counters] [--stage-rules N]
 @main
 struct ProxyBenchmark {
     static func main() async throws {
@@ -20,7 +20,8 @@ struct ProxyBenchmark {
         }
         var rows: [Row] = []
         for size in options.sizes {
-            let row = try await self.measure(size: size, runs: options.runs, counters: options.counters)
+            let row = try await self.measure(
+                size: size, runs: options.runs, counters: options.counters, stageRules: options.stageRules)
             rows.append(row)
             let table = ([Row.header] + rows.map(\.line)).joined(separator: "\n") + "\n"
             FileHandle.standardOutput.write(Data(table.utf8))
@@ -31,6 +32,7 @@ struct ProxyBenchmark {
         var sizes = [1000, 5000, 10000]
         var runs = 3
         var counters = false
+        var stageRules: Int?
 
         init(_ arguments: ArraySlice<String>) {
             var iterator = arguments.makeIterator()
@@ -39,6 +41,7 @@ struct ProxyBenchmark {
                 case "--sizes": self.sizes = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
                 case "--runs": self.runs = Int(iterator.next() ?? "") ?? self.runs
                 case "--counters": self.counters = true
+                case "--stage-rules": self.stageRules = Int(iterator.next() ?? "")
                 default: FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 }
             }
@@ -57,12 +60,16 @@ struct ProxyBenchmark {
         var restartFull: Double
         var partial: Double
         var partialBytes: Int
+        var added: Double
+        var removed: Double
+        var commitFloor: Double
         var noflushCounters: Double?
 
         static let header =
             "| services | nat rules | input MB | floor: plain restore, empty ns | cold full sync (compile) | "
             + "full sync over own rules | full sync after restart (+ iptables-save) | partial sync, 1 endpoint | "
-            + "partial input | --noflush --counters |\n|---|---|---|---|---|---|---|---|---|---|"
+            + "partial input | partial: service added | partial: service removed | kernel floor: one rule added | "
+            + "--noflush --counters |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 
         var line: String {
             func s(_ value: Double) -> String { String(format: "%.3f s", value) }
@@ -71,11 +78,13 @@ struct ProxyBenchmark {
                 + "\(s(self.coldFull)) = \(ratio(self.coldFull)) (\(s(self.coldCompile))) | "
                 + "\(s(self.warmFull)) = \(ratio(self.warmFull)) | \(s(self.restartFull)) = \(ratio(self.restartFull)) | "
                 + "\(String(format: "%.1f ms", self.partial * 1000)) | \(self.partialBytes) B | "
+                + "\(String(format: "%.1f ms", self.added * 1000)) | \(String(format: "%.1f ms", self.removed * 1000)) | "
+                + "\(String(format: "%.1f ms", self.commitFloor * 1000)) | "
                 + (self.noflushCounters.map { s($0) } ?? "-") + " |"
         }
     }
 
-    static func measure(size: Int, runs: Int, counters: Bool) async throws -> Row {
+    static func measure(size: Int, runs: Int, counters: Bool, stageRules: Int?) async throws -> Row {
         let workload = Workload(services: size, endpointsPerService: 5)
         var floors: [Double] = []
         var colds: [Double] = []
@@ -83,6 +92,9 @@ struct ProxyBenchmark {
         var warms: [Double] = []
         var restarts: [Double] = []
         var partials: [Double] = []
+        var addeds: [Double] = []
+        var removeds: [Double] = []
+        var floorsOfOneRule: [Double] = []
         var partialBytes = 0
         var natRules = 0
         var inputBytes = 0
@@ -104,8 +116,10 @@ struct ProxyBenchmark {
             })
 
             try await Namespace.with("napb-sync-\(run)") { runner in
+                var settings = ProxierSettings(node: NodeContext(nodeName: "bench", nodeIP: IPv4Address("10.0.0.1")))
+                if let stageRules { settings.fullSyncStageRules = stageRules }
                 let proxier = IPTablesProxier(
-                    settings: ProxierSettings(node: NodeContext(nodeName: "bench", nodeIP: IPv4Address("10.0.0.1"))),
+                    settings: settings,
                     runner: runner, metrics: ProxyMetrics(), health: ProxyHealth(healthTimeout: .seconds(60)),
                     clock: ContinuousClock(), logger: Logger(label: "bench"))
                 for event in workload.events { proxier.handle(event) }
@@ -113,12 +127,27 @@ struct ProxyBenchmark {
                 colds.append(try await Self.time { report = await Self.checked(proxier.syncNow(), .full) })
                 coldCompiles.append(Self.seconds(report?.compileDuration ?? .zero))
                 proxier.requestFullSync()
-                warms.append(try await Self.time { _ = await Self.checked(proxier.syncNow(), .full) })
+                warms.append(try await Self.time { report = await Self.checked(proxier.syncNow(), .full) })
+                if let report { FileHandle.standardError.write(Data("full over own rules: \(report)\n".utf8)) }
                 proxier.requestFullSync(rereadKernel: true)
                 restarts.append(try await Self.time { _ = await Self.checked(proxier.syncNow(), .full) })
                 proxier.handle(.endpointSliceUpdated(workload.slice(size / 2, replacingFirstEndpointWith: "10.250.0.\(run + 1)")))
                 partials.append(try await Self.time { report = await Self.checked(proxier.syncNow(), .partial) })
                 partialBytes = report?.restoreBytes ?? 0
+                if let report { FileHandle.standardError.write(Data("partial: \(report)\n".utf8)) }
+                // A new service (its jump inserted into KUBE-SERVICES), then its removal (the jump deleted).
+                proxier.handle(.serviceUpdated(Workload.service(size)))
+                proxier.handle(.endpointSliceUpdated(Workload.slice(size, endpoints: Workload.endpointIPs(size, count: 5))))
+                addeds.append(try await Self.time { _ = await Self.checked(proxier.syncNow(), .partial) })
+                proxier.handle(.serviceDeleted(namespace: "bench", name: "svc-\(size)"))
+                removeds.append(try await Self.time { _ = await Self.checked(proxier.syncNow(), .partial) })
+                // The least any sync that adds a rule costs here: one rule into a new chain, one restore.
+                let probe = "*nat\n:KUBE-BENCH-PROBE - [0:0]\n-A KUBE-BENCH-PROBE -j RETURN\nCOMMIT\n"
+                floorsOfOneRule.append(try await Self.time {
+                    try await Self.expectSuccess(runner.run(["iptables-restore", "-w", "5", "--noflush"], stdin: Data(probe.utf8)))
+                })
+                let cleanup = "*nat\n:KUBE-BENCH-PROBE - [0:0]\n-X KUBE-BENCH-PROBE\nCOMMIT\n"
+                try await Self.expectSuccess(runner.run(["iptables-restore", "--noflush"], stdin: Data(cleanup.utf8)))
                 if counters && run == 0 {
                     countersTime = try await Self.time {
                         try await Self.expectSuccess(runner.run(["iptables-restore", "--noflush", "--counters"], stdin: Data(text.utf8)))
@@ -128,13 +157,15 @@ struct ProxyBenchmark {
             FileHandle.standardError.write(
                 Data(
                     ("size \(size) run \(run + 1)/\(runs): floor \(floors.last!) s, cold \(colds.last!) s, "
-                        + "warm \(warms.last!) s, restart \(restarts.last!) s, partial \(partials.last!) s"
+                        + "warm \(warms.last!) s, restart \(restarts.last!) s, partial \(partials.last!) s, "
+                        + "added \(addeds.last!) s, removed \(removeds.last!) s, one-rule floor \(floorsOfOneRule.last!) s"
                         + (countersTime.map { ", noflush+counters \($0) s" } ?? "") + "\n").utf8))
         }
         return Row(
             services: size, natRules: natRules, restoreMB: Double(inputBytes) / 1_000_000, floor: median(floors),
             coldFull: median(colds), coldCompile: median(coldCompiles), warmFull: median(warms),
             restartFull: median(restarts), partial: median(partials), partialBytes: partialBytes,
+            added: median(addeds), removed: median(removeds), commitFloor: median(floorsOfOneRule),
             noflushCounters: countersTime)
     }
 
