@@ -8,10 +8,11 @@ import Synchronization
 /// ``BoundedFrequencyRunner`` (upstream's `Proxier` of `pkg/proxy/iptables`).
 ///
 /// - No rules are written before the source delivered its initial Services and EndpointSlices.
-/// - A sync rewrites only the chains of services that changed (KEP-3453), and deletes the chains of services that
-///   are gone. A full sync (every chain) runs first, after any failure, when the `KUBE-PROXY-CANARY` chain is gone
-///   (checked every `syncPeriod`), and every `fullSyncPeriod`. The first, and those after a failure or a lost
-///   canary, also read the kernel's state (`iptables-save`) for stale chains and missing jumps.
+/// - A sync rewrites only the chains of services that changed (KEP-3453), deletes the chains of services that are
+///   gone, and edits the top-level chains (KUBE-SERVICES, ...) rule by rule where they changed, leaving them out
+///   where they did not. A full sync runs first, after any failure, when the `KUBE-PROXY-CANARY` chain is gone
+///   (checked every `syncPeriod`), and every `fullSyncPeriod`: it reads the kernel (`iptables-save`) for stale
+///   chains and missing jumps, and rewrites every chain whose rules differ from what they should be.
 /// - A failed sync is retried after `syncPeriod`; `/healthz` fails when an update waits `2 x syncPeriod`.
 /// - After a sync, conntrack entries of UDP endpoints that left a service are deleted.
 ///
