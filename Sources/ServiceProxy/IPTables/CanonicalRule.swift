@@ -156,12 +156,18 @@ extension IPTablesRuleset {
         for index in result.tables.indices where result.tables[index].name != .mangle {
             let table = result.tables[index]
             guard let live = kernel[table.name] else { continue }
-            let wanted = IPTablesRuleset(tables: [table]).canonicalDigests[table.name] ?? [:]
+            // Digests only of the chains the kernel has (a cold sync compares nothing).
             let deleted = Set(table.deletedChains)
-            var same = Set<String>()
-            for chain in table.chains where !deleted.contains(chain.name) {
-                if let digest = live[chain.name], digest == wanted[chain.name] { same.insert(chain.name) }
+            var hashers: [String: Hasher] = [:]
+            for chain in table.chains where live[chain.name] != nil && !deleted.contains(chain.name) {
+                hashers[chain.name] = Hasher()
             }
+            guard !hashers.isEmpty else { continue }
+            for rule in table.rules where hashers[rule.chain] != nil {
+                hashers[rule.chain]!.combine(IPTablesCanonicalRule.canonical(rule.spec))
+            }
+            var same = Set<String>()
+            for (chain, hasher) in hashers where live[chain] == hasher.finalize() { same.insert(chain) }
             guard !same.isEmpty else { continue }
             unchanged += same.count
             result.tables[index].chains.removeAll { same.contains($0.name) }

@@ -16,7 +16,7 @@ public struct ProxierSettings: Sendable {
     /// A full sync writing more nat rules than this is restored in stages of about this many rules (each stage
     /// atomic, every intermediate state working), since iptables-nft's `--noflush` time grows quadratically with
     /// the chains one restore names; 0 always uses one restore. Partial syncs are always one restore.
-    public var fullSyncStageRules: Int = 5000
+    public var fullSyncStageRules: Int = 2000
 
     /// - Parameters: see the properties; every duration defaults to kube-proxy's.
     public init(
