@@ -59,7 +59,9 @@ extension IPTablesProxier {
             let restoreStart = self.clock.now
             compileDuration = compileStart.duration(to: restoreStart)
             restoreBytes = inputs.reduce(0) { $0 + $1.utf8.count }
-            for input in inputs { try await self.applier.restore(input) }
+            // The stages go to one iptables-restore: each `*table ... COMMIT` block is its own transaction, so this is
+            // the same as one process per stage, without a process start and a cache load per stage.
+            if !inputs.isEmpty { try await self.applier.restore(inputs.joined()) }
             applyDuration += restoreStart.duration(to: self.clock.now)
             deleted = compilation.deletedChains
             // The sync counts as done (health, timestamps) only once stale UDP flows are gone too.
