@@ -82,10 +82,10 @@ public struct IPTablesApplier: Sendable {
         var snapshot = Snapshot(natChains: [], rules: [:])
         var table = ""
         var digested: IPTablesTable?
-        var hashers: [String: Hasher] = [:]
+        var chains = IPTablesChainDigests()
         func finishTable() {
-            if let digested { snapshot.digests[digested] = hashers.mapValues { $0.finalize() } }
-            hashers = [:]
+            if let digested { snapshot.digests[digested] = chains.digests }
+            chains = IPTablesChainDigests()
         }
         for line in text.split(separator: "\n") {
             if line.hasPrefix("*") {
@@ -95,14 +95,14 @@ public struct IPTablesApplier: Sendable {
             } else if line.hasPrefix(":"), let end = line.firstIndex(of: " ") {
                 let chain = String(line[line.index(after: line.startIndex)..<end])
                 if table == "nat" { snapshot.natChains.insert(chain) }
-                if digested != nil { hashers[chain] = Hasher() }
+                if digested != nil { chains.declare(chain) }
             } else if line.hasPrefix("-A ") {
                 let rest = line.dropFirst(3)
                 let end = rest.firstIndex(of: " ") ?? rest.endIndex
                 let chain = rest[..<end]
                 if digested != nil, chain.hasPrefix("KUBE-") {
                     let spec = end < rest.endIndex ? rest[rest.index(after: end)...] : ""
-                    hashers[String(chain), default: Hasher()].combine(IPTablesCanonicalRule.canonical(spec))
+                    chains.add(spec, to: String(chain))
                 } else if !chain.hasPrefix("KUBE-") {
                     snapshot.rules[table, default: []].insert(String(line))
                 }

@@ -129,22 +129,29 @@ public enum IPTablesCanonicalRule {
     }
 }
 
-extension IPTablesRuleset {
-    /// Per table and chain, a digest of the chain's rules in canonical form (order matters), for comparing what the
-    /// compiler wants with what `iptables-save` shows.
-    public var canonicalDigests: [IPTablesTable: [String: Int]] {
-        var result: [IPTablesTable: [String: Int]] = [:]
-        for table in self.tables {
-            var hashers: [String: Hasher] = [:]
-            for chain in table.chains { hashers[chain.name] = Hasher() }
-            for rule in table.rules {
-                hashers[rule.chain, default: Hasher()].combine(IPTablesCanonicalRule.canonical(rule.spec))
-            }
-            result[table.name] = hashers.mapValues { $0.finalize() }
-        }
-        return result
+/// Per chain, a digest of its rules in canonical form, in order: how a full sync compares what the compiler wants
+/// with what `iptables-save` shows (the snapshot parser and ``IPTablesRuleset/pruned(against:)`` both use it).
+struct IPTablesChainDigests {
+    private var hashers: [String: Hasher] = [:]
+
+    /// Starts `chain` (a chain without rules has a digest too).
+    mutating func declare(_ chain: String) {
+        self.hashers[chain] = Hasher()
     }
 
+    /// Adds the next rule of `chain`.
+    mutating func add(_ spec: some StringProtocol, to chain: String) {
+        self.hashers[chain, default: Hasher()].combine(IPTablesCanonicalRule.canonical(spec))
+    }
+
+    /// Whether `chain` was declared or has rules.
+    func contains(_ chain: String) -> Bool { self.hashers[chain] != nil }
+
+    /// The digests.
+    var digests: [String: Int] { self.hashers.mapValues { $0.finalize() } }
+}
+
+extension IPTablesRuleset {
     /// This full sync's ruleset without the chains the kernel already holds exactly (`kernel`: the canonical
     /// digests of `iptables-save`): a full sync that checks every chain but writes only those that differ. Chains
     /// to delete stay declared (a chain is flushed before `-X`); other tables (the canary) pass through.
@@ -158,16 +165,14 @@ extension IPTablesRuleset {
             guard let live = kernel[table.name] else { continue }
             // Digests only of the chains the kernel has (a cold sync compares nothing).
             let deleted = Set(table.deletedChains)
-            var hashers: [String: Hasher] = [:]
+            var wanted = IPTablesChainDigests()
             for chain in table.chains where live[chain.name] != nil && !deleted.contains(chain.name) {
-                hashers[chain.name] = Hasher()
+                wanted.declare(chain.name)
             }
-            guard !hashers.isEmpty else { continue }
-            for rule in table.rules where hashers[rule.chain] != nil {
-                hashers[rule.chain]!.combine(IPTablesCanonicalRule.canonical(rule.spec))
+            for rule in table.rules where wanted.contains(rule.chain) {
+                wanted.add(rule.spec, to: rule.chain)
             }
-            var same = Set<String>()
-            for (chain, hasher) in hashers where live[chain] == hasher.finalize() { same.insert(chain) }
+            let same = Set(wanted.digests.filter { live[$0.key] == $0.value }.keys)
             guard !same.isEmpty else { continue }
             unchanged += same.count
             result.tables[index].chains.removeAll { same.contains($0.name) }
