@@ -7,61 +7,36 @@ extension IPTablesProxier {
     /// Compiles and restores; on success records the new state, cleans conntrack and updates metrics and health.
     func apply(plan: Plan, full: Bool, started: C.Instant) async -> SyncReport {
         let (knownChains, topLevel) = self.state.withLock { ($0.knownNATChains, $0.topLevel) }
-        var newTopLevel: IPTablesChainContents?
         var applyDuration = Duration.zero
         var compileDuration = Duration.zero
         var restoreBytes = 0
         var deleted: [String] = []
         var conntrackDeletions = 0
         do {
-            var existing = knownChains
-            var missingJumps: [IPTablesJumpRule] = []
             var kernel: IPTablesApplier.Snapshot?
             if full {
                 // A full sync reads the kernel (one iptables-save): the stale chains, the missing jumps, and which
                 // chains already hold exactly what they should (those are not rewritten).
                 let begin = self.clock.now
-                let snapshot = try await self.applier.snapshot()
-                existing = snapshot.natChains
-                missingJumps = snapshot.missing(self.compiler.jumpRules)
-                kernel = snapshot
+                kernel = try await self.applier.snapshot()
                 applyDuration += begin.duration(to: self.clock.now)
             }
             let compileStart = self.clock.now
             let compilation = self.compiler.compile(
                 services: plan.services, endpoints: plan.endpoints, node: self.settings.node,
                 options: IPTablesCompileOptions(
-                    changedServices: full ? nil : plan.batch.changedServices, existingNATChains: existing))
-            // A partial sync is one restore of what changed (the top-level chains cut down to their changed rules
-            // when their contents are known); a large full sync is restored in stages (see stagedForRestore).
-            let stages: [IPTablesRuleset]
-            if full {
-                newTopLevel = compilation.ruleset.topLevelContents
-                let changed = kernel.map { compilation.ruleset.pruned(against: $0.digests).ruleset }
-                    ?? compilation.ruleset
-                stages = self.settings.fullSyncStageRules > 0
-                    ? changed.stagedForRestore(maxRules: self.settings.fullSyncStageRules)
-                    : [changed]
-            } else if let current = topLevel {
-                let delta = compilation.ruleset.delta(against: current)
-                newTopLevel = delta.contents
-                stages = delta.ruleset.tables.isEmpty ? [] : [delta.ruleset]
-            } else {
-                newTopLevel = compilation.ruleset.topLevelContents
-                stages = [compilation.ruleset]
-            }
-            var inputs = stages.map { $0.render() }
-            if !missingJumps.isEmpty {
-                if inputs.isEmpty { inputs = [""] }
-                inputs[inputs.count - 1] = IPTablesApplier.insertingJumps(
-                    missingJumps, into: inputs[inputs.count - 1])
-            }
+                    changedServices: full ? nil : plan.batch.changedServices,
+                    existingNATChains: kernel?.natChains ?? knownChains))
+            let restore = IPTablesRestorePlan(
+                ruleset: compilation.ruleset, full: full, kernel: kernel, topLevel: topLevel,
+                stageRules: self.settings.fullSyncStageRules,
+                missingJumps: kernel?.missing(self.compiler.jumpRules) ?? [])
             let restoreStart = self.clock.now
             compileDuration = compileStart.duration(to: restoreStart)
-            restoreBytes = inputs.reduce(0) { $0 + $1.utf8.count }
-            // The stages go to one iptables-restore: each `*table ... COMMIT` block is its own transaction, so this is
-            // the same as one process per stage, without a process start and a cache load per stage.
-            if !inputs.isEmpty { try await self.applier.restore(inputs.joined()) }
+            restoreBytes = restore.input.utf8.count
+            // One iptables-restore: each `*table ... COMMIT` block of a staged full sync is its own transaction, so
+            // this is the same as one process per stage, without a process start and a cache load per stage.
+            if !restore.input.isEmpty { try await self.applier.restore(restore.input) }
             applyDuration += restoreStart.duration(to: self.clock.now)
             deleted = compilation.deletedChains
             // The sync counts as done (health, timestamps) only once stale UDP flows are gone too.
@@ -74,7 +49,7 @@ extension IPTablesProxier {
                 self.logger.warning(
                     "conntrack cleanup failed", metadata: ["filter": "\(deletion)", "error": "\(message)"])
             }
-            self.succeeded(compilation, topLevel: newTopLevel, full: full, started: started)
+            self.succeeded(compilation, topLevel: restore.topLevel, full: full, started: started)
         } catch {
             return self.failed(error, plan: plan, full: full, compile: compileDuration, apply: applyDuration, bytes: restoreBytes)
         }
