@@ -215,16 +215,25 @@ let package = Package(
         .executableTarget(
             name: "ProxyBenchmark",
             dependencies: [
+                "ProxyBenchmarkSupport",
                 "ServiceProxy", "KubeAPI", "AgentCore", .product(name: "Logging", package: "swift-log"),
             ],
             path: "benchmarks/ProxyBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        // The workload both proxy benchmarks program (N services x M endpoints) and their small helpers.
+        .target(
+            name: "ProxyBenchmarkSupport",
+            dependencies: ["ServiceProxy", "KubeAPI"],
+            path: "benchmarks/ProxyBenchmarkSupport",
             swiftSettings: swiftSettings
         ),
         // IPVS mode against iptables mode at 1k-10k services (run in the QEMU VM of scripts/ipvs-vm).
         .executableTarget(
             name: "IPVSBenchmark",
             dependencies: [
-                "IPVSProxy", "ServiceProxy", "KubeAPI", .product(name: "Logging", package: "swift-log"),
+                "IPVSProxy", "ServiceProxy", "ProxyBenchmarkSupport", "KubeAPI",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "benchmarks/IPVSBenchmark",
             swiftSettings: swiftSettings

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ProxyBenchmarkSupport
 
 /// Times IPVS mode (``IPVSProxier``) against iptables mode (``IPTablesProxier``) programming N ClusterIP services x
 /// 5 endpoints, each measurement in a fresh network namespace, and prints a markdown table (see
@@ -177,9 +178,6 @@ func progress(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
 
 /// Runs `body` and returns its result with the seconds it took.
 func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
@@ -189,7 +187,3 @@ func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
     return (result, seconds(start.duration(to: clock.now)))
 }
 
-struct BenchmarkError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import IPVSProxy
 import Logging
+import ProxyBenchmarkSupport
 import ServiceProxy
 
 /// The node both modes program for (its address does not exist in the namespace; ClusterIPs do not need it).

@@ -2,6 +2,7 @@ import AgentCore
 import Foundation
 import KubeAPI
 import Logging
+import ProxyBenchmarkSupport
 import ServiceProxy
 
 /// Times the service proxy's syncs against the floor of a plain `iptables-restore` of the same ruleset into an
@@ -125,7 +126,7 @@ struct ProxyBenchmark {
                 for event in workload.events { proxier.handle(event) }
                 var report: SyncReport?
                 colds.append(try await Self.time { report = await Self.checked(proxier.syncNow(), .full) })
-                coldCompiles.append(Self.seconds(report?.compileDuration ?? .zero))
+                coldCompiles.append(seconds(report?.compileDuration ?? .zero))
                 proxier.requestFullSync()
                 warms.append(try await Self.time { report = await Self.checked(proxier.syncNow(), .full) })
                 if let report { FileHandle.standardError.write(Data("full over own rules: \(report)\n".utf8)) }
@@ -182,22 +183,14 @@ struct ProxyBenchmark {
         let clock = ContinuousClock()
         let start = clock.now
         try await body()
-        return self.seconds(start.duration(to: clock.now))
+        return seconds(start.duration(to: clock.now))
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 }
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-}
-
-struct BenchmarkError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// A network namespace that exists for the duration of `body`.
